@@ -1,0 +1,17 @@
+def f(x):
+    return 3*x**2 - 4*x + 5
+
+
+def numerical_derivative(f, x, h=0.0001):
+    """ the slope of f at x: rise over run, from x to x + h """
+    raise NotImplementedError("derivatives: numerical_derivative")
+
+
+def symmetric_derivative(f, x, h=0.0001):
+    """ the slope of f at x from a step of h to either side: (f(x+h) - f(x-h)) / 2h """
+    raise NotImplementedError("derivatives: symmetric_derivative")
+
+
+if __name__ == '__main__':
+    print(numerical_derivative(f, 3.0))   # close to 14
+    print(symmetric_derivative(f, 3.0))   # closer still

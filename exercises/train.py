@@ -1,0 +1,26 @@
+# the lecture's tiny data set: four examples, three inputs each, and the desired targets
+xs = [
+    [2.0, 3.0, -1.0],
+    [3.0, -1.0, 0.5],
+    [0.5, 1.0, 1.0],
+    [1.0, 1.0, -1.0],
+]
+ys = [1.0, -1.0, -1.0, 1.0]
+
+
+def mse_loss(ypred, ys):
+    """ the lecture's loss: the sum of squared differences between predictions and targets """
+    raise NotImplementedError("training: mse_loss")
+
+
+def train(model, xs, ys, steps=20, lr=0.05):
+    """ gradient descent on mse_loss; returns the loss (a float) at each step """
+    # each step: forward pass, zero_grad, backward, then move every parameter against its grad
+    raise NotImplementedError("training: train")
+
+
+if __name__ == '__main__':
+    from nn import MLP
+    model = MLP(3, [4, 4, 1])
+    for k, loss in enumerate(train(model, xs, ys)):
+        print(k, loss)

@@ -1,0 +1,1 @@
+"""Hidden checks and the `grade` command for the micrograd exercises."""

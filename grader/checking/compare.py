@@ -1,0 +1,163 @@
+"""Comparing the student's numbers with the reference's, and naming the mistake when one fits."""
+from __future__ import annotations
+
+import math
+
+from grader.checking import reference
+from grader.checking.recipe import Graph
+from grader.checking.student import CheckFailed, Student
+from grader.misconceptions import MISCONCEPTIONS
+from grader.results import Feedback, NodeDiff
+
+REL_TOL, ABS_TOL = 1e-6, 1e-9
+SYMBOL_OF_OP = {'+': 'Value.__add__', '*': 'Value.__mul__', '**': 'Value.__pow__', 'exp': 'Value.exp',
+                'tanh': 'Value.tanh'}
+
+
+def is_number(x: object) -> bool:
+    # Only exact int and float count: JSON gives no other numbers, and bool is not a number here.
+    return type(x) in (int, float)
+
+
+def close(expected: float, got: object) -> bool:
+    if not is_number(got):
+        return False
+    if math.isnan(expected) or math.isnan(got):
+        return math.isnan(expected) and math.isnan(got)
+    return math.isclose(expected, got, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+
+
+def shown(x: object) -> str:
+    """A value as the student should see it: numbers as numbers, anything else by its type."""
+    if is_number(x):
+        return f'{x:.6g}' if isinstance(x, float) else str(x)
+    if isinstance(x, dict) and '__object__' in x:
+        return f"a {x['__object__']}" + (f" ({x['note']})" if 'note' in x else '')
+    return repr(x)
+
+
+def number_or_fail(x: object, what: str) -> float:
+    if not is_number(x):
+        raise CheckFailed(Feedback(f'{what} should be a number, but it is {shown(x)}'))
+    return x
+
+
+def expect_number(expected: float, got: object, summary: str, hint: str = '', expression: str = '') -> None:
+    if not close(expected, got):
+        raise CheckFailed(Feedback(summary, expression=expression, hint=hint,
+                                   diffs=[NodeDiff('result', 'value', expected, got)]))
+
+
+def node_diffs(names: list[str], expected: list[dict], got: list[dict], fields: tuple[str, ...]) -> list[NodeDiff]:
+    diffs = []
+    for name, e, g in zip(names, expected, got):
+        for f in fields:
+            if not close(e[f], g.get(f)):
+                diffs.append(NodeDiff(name, f, e[f], g.get(f)))
+    return diffs
+
+
+def expect_graph(student: Student, graph: Graph, *, fields: tuple[str, ...] = ('data', 'grad'),
+                 summary: str = '', hint: str = '', structure: bool = False) -> dict:
+    """Replay the graph in the student's engine and the reference; fail with a diagnosis if they differ."""
+    args = {'steps': graph.steps}
+    got = student.run('expression', args, ('engine',))
+    expected = reference.run('expression', args)
+    nodes = got.get('nodes') if isinstance(got, dict) else None
+    if not isinstance(nodes, list) or len(nodes) != len(graph.names) or not all(isinstance(n, dict) for n in nodes):
+        raise CheckFailed(Feedback('the grader could not read your Values back', expression=graph.program()))
+    _expect_values(graph, nodes)
+    if structure:
+        _expect_children(graph, nodes)
+    diffs = node_diffs(graph.names, expected['nodes'], nodes, fields)
+    if not diffs:
+        return got
+    wrong = sorted({d.node for d in diffs}, key=graph.names.index)
+    feedback = Feedback(summary or f"wrong {' and '.join(sorted({d.field for d in diffs}))} for {', '.join(wrong)}",
+                        expression=graph.program(), diffs=diffs, hint=hint)
+    misconception, symbol = diagnose(graph, got, fields)
+    if misconception:
+        feedback.misconception = misconception
+        feedback.diagnosis = MISCONCEPTIONS[misconception].explanation
+        feedback.where = student.locate('engine', symbol)
+    raise CheckFailed(feedback)
+
+
+def _expect_values(graph: Graph, nodes: list[dict]) -> None:
+    for line, node in zip(_node_lines(graph), nodes):
+        if 'object' in node:
+            raise CheckFailed(Feedback(f'`{line}` gave {shown(node["object"])}, not a Value: does the op '
+                                       '`return out`?', expression=graph.program()))
+
+
+def _expect_children(graph: Graph, nodes: list[dict]) -> None:
+    for step, line, node in zip(_node_steps(graph), _node_lines(graph), nodes):
+        if not set(_children(step)) <= set(node.get('prev', [])):
+            raise CheckFailed(Feedback(
+                f'`{line}` does not list its inputs as children: backward() finds the graph through _prev',
+                expression=graph.program(),
+                hint='Pass the inputs as children: Value(result, (self, other), op).'))
+
+
+def _node_steps(graph: Graph) -> list[list]:
+    return [s for s in graph.steps if s[0] in ('leaf', 'bin', 'un', 'sum')]
+
+
+def _node_lines(graph: Graph) -> list[str]:
+    return [line for line, s in zip(graph.lines, graph.steps) if s[0] in ('leaf', 'bin', 'un', 'sum')]
+
+
+def diagnose(graph: Graph, got: dict, fields: tuple[str, ...]) -> tuple[str, str]:
+    """The known mistake whose simulation reproduces the student's numbers exactly, if any."""
+    args = {'steps': graph.steps}
+    for mistake in reference.RULE_MISTAKES:
+        if _matches(reference.run('expression', args, reference.hooks(mistake)), got, fields):
+            return mistake.misconception, SYMBOL_OF_OP[mistake.op]
+    traces = got.get('traces') or []
+    if traces and all(isinstance(t, list) and all(type(i) is int for i in t) for t in traces):
+        for misconception, seed, reset in (('', True, False), ('no_grad_seed', False, False),
+                                           ('reset_grads_in_backward', True, True)):
+            if _matches(reference.run('expression', args, replay_hooks(traces, seed, reset)), got, fields):
+                return misconception or order_mistake(graph, traces), 'Value.backward'
+    return '', ''
+
+
+def _matches(simulated: dict, got: dict, fields: tuple[str, ...]) -> bool:
+    return all(close(s[f], g.get(f)) for s, g in zip(simulated['nodes'], got['nodes']) for f in fields)
+
+
+def replay_hooks(traces: list[list[int]], seed: bool, reset: bool) -> dict:
+    """Reference hooks whose backward() calls the local rules in the order the student's did."""
+    pending = iter(traces)
+
+    def backward(root, nodes):
+        trace = next(pending, [])
+        if reset:
+            for v in reference.topo(root):
+                v.grad = 0.0
+        if seed:
+            root.grad = 1.0
+        for i in trace:
+            if 0 <= i < len(nodes):
+                reference.apply_rule(nodes[i])
+        return []
+
+    return {**reference.REFERENCE_HOOKS, 'backward': backward}
+
+
+def order_mistake(graph: Graph, traces: list[list[int]]) -> str:
+    """Children before parents throughout is an unreversed topological order; anything else is no sort."""
+    steps = _node_steps(graph)
+    edges = [(node, c) for node, step in enumerate(steps) for c in _children(step)]
+    for trace in traces:
+        position = {node: k for k, node in enumerate(trace)}
+        pairs = [(n, c) for n, c in edges if n in position and c in position]
+        if pairs and all(position[c] < position[n] for n, c in pairs):
+            return 'unreversed_topo'
+    return 'no_topo_sort'
+
+
+def _children(step: list) -> list[int]:
+    if step[0] in ('bin', 'un'):
+        return [x for x in step[2:] if isinstance(x, int)]
+    return list(step[1]) if step[0] == 'sum' else []

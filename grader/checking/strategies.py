@@ -1,0 +1,45 @@
+"""Hypothesis strategies for random expression graphs, and the settings the checks share."""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, Phase, assume, settings
+from hypothesis import strategies as st
+
+from grader.checking import reference
+from grader.checking.recipe import Graph
+
+CHECK_SETTINGS = settings(max_examples=25, derandomize=True, database=None, deadline=None,
+                          suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
+                          phases=(Phase.explicit, Phase.generate, Phase.shrink), print_blob=False)
+LEAF = st.integers(-30, 30).map(lambda k: k / 10)
+POWERS = (2, 3, -1, 0.5)
+LIMIT = 1e6  # keep numbers moderate, so a float rounding difference can never look like a bug
+
+
+@st.composite
+def graphs(draw, ops: tuple[str, ...], finish: str = 'drive') -> Graph:
+    """A small random graph over `ops` whose last node is backpropagated with `finish`."""
+    g = Graph()
+    for _ in range(draw(st.integers(1, 3))):
+        g.leaf(draw(LEAF))
+    for _ in range(draw(st.integers(1, 6))):
+        op, a = draw(st.sampled_from(ops)), draw(st.integers(0, len(g.names) - 1))
+        if op in ('add', 'mul', 'sub', 'truediv'):
+            g.binary(op, a, draw(st.integers(0, len(g.names) - 1)))
+        elif op == 'pow':
+            g.pow(a, draw(st.sampled_from(POWERS)))
+        elif op == 'sum':
+            g.sum(draw(st.lists(st.integers(0, len(g.names) - 1), min_size=1, max_size=4)))
+        else:
+            g.unary(op, a)
+    getattr(g, finish)(len(g.names) - 1)
+    assume(_tame(g))
+    return g
+
+
+def _tame(g: Graph) -> bool:
+    """The reference can evaluate the graph, and every number stays moderate."""
+    try:
+        nodes = reference.run('expression', {'steps': g.steps})['nodes']
+    except (ArithmeticError, ValueError, TypeError):
+        return False
+    return all(isinstance(n[f], (int, float)) and abs(n[f]) < LIMIT for n in nodes for f in ('data', 'grad'))

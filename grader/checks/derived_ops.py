@@ -1,0 +1,93 @@
+"""Hidden checks for `derived_ops`: -, /, the reflected ops, relu and sum()."""
+import pytest
+from hypothesis import given
+
+from grader.checking import Graph, close, expect_graph
+from grader.checking.recipe import Const
+from grader.checking.strategies import CHECK_SETTINGS, graphs
+from grader.checking.student import CheckFailed
+from grader.misconceptions import MISCONCEPTIONS
+
+
+def check(student, g, misconception='', signature=lambda diffs: False):
+    """expect_graph, naming a known mistake when the differences are its signature."""
+    try:
+        expect_graph(student, g)
+    except CheckFailed as failure:
+        feedback = failure.feedback
+        if misconception and not feedback.misconception and feedback.diffs and signature(feedback.diffs):
+            feedback.misconception = misconception
+            feedback.diagnosis = MISCONCEPTIONS[misconception].explanation
+        raise
+
+
+def single(op, x=1.5, y=-2.0, const=None):
+    g = Graph()
+    a = g.leaf(x, 'a')
+    b = g.leaf(y, 'b') if const is None else Const(const)
+    g.drive(g.binary(op, a, b, 'c'))
+    return g
+
+
+def reflected(op, number, x):
+    g = Graph()
+    a = g.leaf(x, 'a')
+    g.drive(g.binary(op, Const(number), a, 'c'))
+    return g
+
+
+def test_neg(student):
+    """-a is a * -1"""
+    g = Graph()
+    g.drive(g.unary('neg', g.leaf(2.5, 'a'), 'b'))
+    check(student, g)
+
+
+@pytest.mark.parametrize('op', ['sub', 'truediv'])
+def test_between_values(student, op):
+    """a - b and a / b, forward and backward"""
+    check(student, single(op))
+
+
+@pytest.mark.parametrize('op', ['sub', 'truediv'])
+def test_with_a_number(student, op):
+    """a - 2 and a / 2"""
+    check(student, single(op, const=2))
+
+
+@pytest.mark.parametrize('op', ['add', 'mul'])
+def test_reflected_add_mul(student, op):
+    """2 + a and 2 * a call __radd__ and __rmul__"""
+    check(student, reflected(op, 2, -1.5))
+
+
+@pytest.mark.parametrize('op', ['sub', 'truediv'])
+def test_reflected_sub_div(student, op):
+    """2 - a and 2 / a call __rsub__ and __rtruediv__: other - self, other / self"""
+    swapped = -1.5 - 2 if op == 'sub' else -1.5 / 2
+    check(student, reflected(op, 2, -1.5), 'reflected_swapped',
+          lambda diffs: any(d.node == 'c' and d.field == 'data' and close(swapped, d.got) for d in diffs))
+
+
+@pytest.mark.parametrize('x', [-1.5, 2.0])
+def test_relu(student, x):
+    """relu is max(0, x), and passes the gradient only where x > 0"""
+    g = Graph()
+    a = g.leaf(x, 'a')
+    g.drive(g.mul(g.unary('relu', a, 'b'), g.leaf(3.0, 'w'), 'c'))
+    check(student, g, 'relu_gradient', lambda diffs: all(d.field == 'grad' for d in diffs))
+
+
+def test_sum(student):
+    """sum([a, b, c]) starts from 0, so it needs __radd__"""
+    g = Graph()
+    a, b, c = g.leaf(1.0, 'a'), g.leaf(-2.0, 'b'), g.leaf(0.5, 'c')
+    g.drive(g.mul(g.sum([a, b, c], 's'), a, 't'))
+    check(student, g)
+
+
+@CHECK_SETTINGS
+@given(graph=graphs(('add', 'mul', 'sub', 'truediv', 'neg', 'relu', 'tanh', 'pow', 'sum')))
+def test_random_graphs(student, graph):
+    """random graphs with every op get the reference's data and grads"""
+    expect_graph(student, graph)

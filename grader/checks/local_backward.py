@@ -1,0 +1,62 @@
+"""Hidden checks for `local_backward`: each op's _backward, one node at a time, then in random graphs."""
+import pytest
+from hypothesis import given
+
+from grader.checking import Graph, expect_graph
+from grader.checking.strategies import CHECK_SETTINGS, graphs
+
+UPSTREAM = 1.5  # not 1.0, so a forgotten `* out.grad` shows
+EARLIER = 0.25  # a grad already there, so `=` instead of `+=` shows
+
+
+def one_step(build, x=-0.7, y=2.0):
+    """Leaves a and b (a already holding some grad), one op, then only that op's _backward."""
+    g = Graph()
+    a, b = g.leaf(x, 'a'), g.leaf(y, 'b')
+    g.set_grad(a, EARLIER)
+    out = build(g, a, b)
+    g.local(out, UPSTREAM)
+    return g
+
+
+@pytest.mark.parametrize('x,y', [(-0.7, 2.0), (1.5, -3.0)])
+def test_add(student, x, y):
+    """the _backward of + passes out.grad to both inputs"""
+    expect_graph(student, one_step(lambda g, a, b: g.add(a, b, 'c'), x, y))
+
+
+@pytest.mark.parametrize('x,y', [(-0.7, 2.0), (1.5, -3.0)])
+def test_mul(student, x, y):
+    """the _backward of * gives each input the other's value times out.grad"""
+    expect_graph(student, one_step(lambda g, a, b: g.mul(a, b, 'c'), x, y))
+
+
+@pytest.mark.parametrize('x', [-0.7, 0.4, 1.2])
+def test_tanh(student, x):
+    """tanh's forward pass, and its _backward: (1 - t**2) * out.grad"""
+    expect_graph(student, one_step(lambda g, a, b: g.unary('tanh', a, 'c'), x))
+
+
+@pytest.mark.parametrize('x', [-0.7, 0.4, 1.2])
+def test_exp(student, x):
+    """exp's forward pass, and its _backward: out.data * out.grad"""
+    expect_graph(student, one_step(lambda g, a, b: g.unary('exp', a, 'c'), x))
+
+
+@pytest.mark.parametrize('n', [2, 3, -1, 0.5])
+def test_pow(student, n):
+    """x**n's forward pass, and its _backward: n * x**(n - 1) * out.grad"""
+    expect_graph(student, one_step(lambda g, a, b: g.pow(b, n, 'c')))
+
+
+@pytest.mark.parametrize('op', ['add', 'mul'])
+def test_same_input_twice(student, op):
+    """a + a and a * a: both uses of a add to a.grad"""
+    expect_graph(student, one_step(lambda g, a, b: g.binary(op, a, a, 'c')))
+
+
+@CHECK_SETTINGS
+@given(graph=graphs(('add', 'mul', 'tanh', 'exp', 'pow')))
+def test_random_graphs(student, graph):
+    """random graphs of +, *, tanh, exp and ** get the reference's data and grads"""
+    expect_graph(student, graph)

@@ -1,0 +1,46 @@
+"""Hidden checks for `manual_grads`: the lecture's L = d * f with every grad set by hand."""
+from grader.checking import CheckFailed, Graph, close
+from grader.checking import reference
+from grader.checking.compare import shown
+from grader.results import Feedback, NodeDiff
+
+CHAIN_RULE = {
+    'L': 'dL/dL = 1',
+    'd': 'L = d * f, so dL/dd = f = -2',
+    'f': 'L = d * f, so dL/df = d = 4',
+    'e': 'd = e + c, so dL/de = dL/dd * 1 = -2',
+    'c': 'd = e + c, so dL/dc = dL/dd * 1 = -2',
+    'a': 'e = a * b, so dL/da = dL/de * b = -2 * -3 = 6',
+    'b': 'e = a * b, so dL/db = dL/de * a = -2 * 2 = -4',
+}
+
+
+def lecture_graph():
+    g = Graph()
+    a, b, c = g.leaf(2.0, 'a'), g.leaf(-3.0, 'b'), g.leaf(10.0, 'c')
+    e = g.mul(a, b, 'e')
+    d = g.add(e, c, 'd')
+    f = g.leaf(-2.0, 'f')
+    g.backward(g.mul(d, f, 'L'))
+    return g
+
+
+def test_build_L(student):
+    """build_L returns L with the lecture's data and hand-computed grads on every node"""
+    nodes = student.run('graph', {'module': 'manual_grads', 'function': 'build_L'}, ('engine', 'manual_grads'))
+    if not nodes.get('nodes'):
+        raise CheckFailed(Feedback(f"build_L should return L, a Value, but it returned {shown(nodes.get('root'))}"))
+    got = {n['label']: n for n in nodes['nodes']}
+    g = lecture_graph()
+    expected = dict(zip(g.names, reference.run('expression', {'steps': g.steps})['nodes']))
+    missing = [name for name in CHAIN_RULE if name not in got]
+    if missing:
+        raise CheckFailed(Feedback(f"no node labelled {', '.join(missing)} in the graph under L",
+                                   hint="Keep the lecture's labels: a, b, c, d, e, f and L."))
+    diffs = [NodeDiff(name, field, expected[name][field], got[name][field])
+             for name in CHAIN_RULE for field in ('data', 'grad') if not close(expected[name][field], got[name][field])]
+    if diffs:
+        wrong = sorted({d.node for d in diffs}, key=list(CHAIN_RULE).index)
+        raise CheckFailed(Feedback(
+            f"wrong values on {', '.join(wrong)}", expression=g.program().replace('L.backward()', '# then grads by hand'),
+            diffs=diffs, hint='The chain rule, node by node: ' + '; '.join(CHAIN_RULE[n] for n in wrong) + '.'))

@@ -1,0 +1,41 @@
+"""Hidden checks for `neuron`: the lecture's single neuron, with tanh and with tanh spelled out through exp."""
+import pytest
+
+from grader.checking import CheckFailed, Graph, close
+from grader.checking import reference
+from grader.checking.compare import shown
+from grader.results import Feedback, NodeDiff
+
+LABELS = ('x1', 'x2', 'w1', 'w2', 'b', 'o')
+
+
+def lecture_neuron():
+    g = Graph()
+    x1, x2 = g.leaf(2.0, 'x1'), g.leaf(0.0, 'x2')
+    w1, w2 = g.leaf(-3.0, 'w1'), g.leaf(1.0, 'w2')
+    b = g.leaf(6.8813735870195432, 'b')
+    n = g.add(g.add(g.mul(x1, w1), g.mul(x2, w2)), b, 'n')
+    g.backward(g.unary('tanh', n, 'o'))
+    return g
+
+
+@pytest.mark.parametrize('function', ['build_neuron', 'build_neuron_exp'])
+def test_neuron(student, function):
+    """o = tanh(x1*w1 + x2*w2 + b) is 0.7071, with grads x1 -1.5, w1 1, x2 0.5, w2 0"""
+    result = student.run('graph', {'module': 'neuron', 'function': function, 'backward': True}, ('engine', 'neuron'))
+    if not result.get('nodes'):
+        raise CheckFailed(Feedback(f"{function} should return o, a Value, but it returned {shown(result.get('root'))}"))
+    got = {n['label']: n for n in result['nodes']}
+    missing = [name for name in LABELS if name not in got]
+    if missing:
+        raise CheckFailed(Feedback(f"{function}: no node labelled {', '.join(missing)} in the graph under o",
+                                   hint="Label the nodes as the lecture does: x1, x2, w1, w2, b and o."))
+    g = lecture_neuron()
+    expected = dict(zip(g.names, reference.run('expression', {'steps': g.steps})['nodes']))
+    diffs = [NodeDiff(name, field, expected[name][field], got[name][field])
+             for name in LABELS for field in ('data', 'grad') if not close(expected[name][field], got[name][field])]
+    if diffs:
+        hint = ("Use the lecture's numbers, and let the grader call o.backward()." if any(d.field == 'data' for d in diffs)
+                else 'The forward pass is right; the gradients come from your backward() and the ops it goes through.')
+        raise CheckFailed(Feedback(f'{function}: the neuron differs from the lecture\'s', expression=g.program(),
+                                   diffs=diffs, hint=hint))

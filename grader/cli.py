@@ -1,0 +1,119 @@
+"""The `grade` command: a thin Click shell over grader.grading and the renderers."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from grader import catalog, render
+from grader.catalog import UnknownExercise
+
+SUBMISSION = click.option('--submission', '-s', type=click.Path(path_type=Path), default=None,
+                          help='The folder to grade (default: ./exercises).')
+COLOR = click.option('--color/--no-color', default=None, help='Colour the output (default: when on a terminal).')
+
+
+def default_submission(submission: Path | None) -> Path:
+    """The folder to grade: as given, else ./exercises, with a clear error when it is missing."""
+    folder = submission or Path('exercises')
+    if not folder.exists():
+        where = f"'{folder}'" if submission else "an exercises/ folder here"
+        raise click.UsageError(f'there is no {where}: run grade from the project folder, or pass --submission DIR')
+    if not folder.is_dir():
+        raise click.UsageError(f"'{folder}' is not a folder")
+    return folder
+
+
+def exercise_ids(names: tuple[str, ...]) -> list[str]:
+    try:
+        return [catalog.get(n).id for n in names]
+    except UnknownExercise as e:
+        raise click.BadParameter(str(e), param_hint='EXERCISE') from None
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Grade your micrograd exercises. With no command, the same as `grade check`."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(check)
+
+
+@main.command()
+@click.argument('exercises', nargs=-1)
+@SUBMISSION
+@click.option('--format', 'fmt', type=click.Choice(['text', 'json', 'gradescope']), default='text')
+@COLOR
+def check(exercises: tuple[str, ...], submission: Path | None, fmt: str, color: bool | None) -> None:
+    """Run the hidden checks; exit 0 only with full marks."""
+    from grader.grading import GradingError, grade
+
+    ids = exercise_ids(exercises) or None
+    folder = default_submission(submission)
+    try:
+        report = grade(folder, ids)
+    except GradingError as e:
+        raise click.ClickException(str(e)) from None
+    if fmt == 'json':
+        click.echo(render.as_json(report))
+    elif fmt == 'gradescope':
+        click.echo(render.gradescope(report))
+    else:
+        click.echo(render.text(report, color=_color(color)))
+    sys.exit(0 if report.full_marks else 1)
+
+
+@main.command(name='list')
+@SUBMISSION
+@COLOR
+def list_(submission: Path | None, color: bool | None) -> None:
+    """Show your progress through the exercises."""
+    from grader.grading import grade
+
+    report = grade(default_submission(submission))
+    click.echo(render.table(report, _color(color)))
+    nxt = report.first_failing
+    click.echo(f'\nNext: {nxt.id} — {nxt.title}' if nxt else '\nAll done: full marks.')
+
+
+@main.command()
+@click.argument('exercise')
+@click.option('--all', 'show_all', is_flag=True, help='Show every hint at once.')
+@click.option('--reset', is_flag=True, help='Start this exercise\'s hints from the first again.')
+def hint(exercise: str, show_all: bool, reset: bool) -> None:
+    """Show the next hint for EXERCISE (each call reveals one more)."""
+    from grader import hints
+
+    ex = catalog.get(exercise_ids((exercise,))[0])
+    shown = hints.reveal(ex, show_all=show_all, reset=reset)
+    click.echo(render.hints_text(ex, shown))
+
+
+@main.command()
+@click.option('--submission', '-s', type=click.Path(path_type=Path), default=None,
+              help='The folder whose engine builds the graph (default: ./exercises).')
+@click.option('--out', '-o', type=click.Path(path_type=Path), default=Path('graph.svg'),
+              help='Where to write the drawing: .svg, .png or .dot (default: graph.svg).')
+def graph(submission: Path | None, out: Path) -> None:
+    """Draw the lecture's L = d * f graph as your engine builds it."""
+    from grader import drawing
+    from grader.graphs import GraphError, lecture_graph
+
+    try:
+        nodes = lecture_graph(default_submission(submission))
+    except GraphError as e:
+        raise click.ClickException(str(e)) from None
+    try:
+        result = drawing.draw(nodes.nodes, out, title=nodes.title)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint='--out') from None
+    if nodes.message:
+        click.echo(nodes.message, err=True)
+    if result.message:
+        click.echo(result.message, err=True)
+    click.echo(f'wrote {result.path}')
+
+
+def _color(flag: bool | None) -> bool:
+    return sys.stdout.isatty() if flag is None else flag

@@ -1,0 +1,34 @@
+"""Progressive hints: each `grade hint EXERCISE` reveals one more, remembered per user."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from grader.catalog import Exercise
+
+
+def state_file() -> Path:
+    base = os.environ.get('GRADE_STATE_DIR') or os.path.join(
+        os.environ.get('XDG_STATE_HOME') or os.path.join(Path.home(), '.local', 'state'), 'micrograd-grader')
+    return Path(base) / 'hints.json'
+
+
+def reveal(ex: Exercise, show_all: bool = False, reset: bool = False) -> int:
+    """How many hints to show now, after counting this request."""
+    path = state_file()
+    try:
+        seen = json.loads(path.read_text())
+        seen = seen if isinstance(seen, dict) else {}
+    except (OSError, ValueError):
+        seen = {}
+    count = len(ex.hints) if show_all else 1 if reset else min(int(seen.get(ex.id, 0)) + 1, len(ex.hints))
+    seen[ex.id] = count
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix('.tmp')
+        tmp.write_text(json.dumps(seen, indent=1))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # hints still show; only the progress is not remembered
+    return count

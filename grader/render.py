@@ -1,0 +1,125 @@
+"""Renderers: pure functions from a Report to text, JSON or a Gradescope results.json document."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import click
+
+from grader import catalog
+from grader.misconceptions import MISCONCEPTIONS
+from grader.results import CheckResult, ExerciseResult, Feedback, Report
+
+MARK = {'passed': ('✓', 'green'), 'failed': ('✗', 'red'), 'not_implemented': ('○', 'yellow'),
+        'blocked': ('·', 'bright_black'), 'error': ('✗', 'red')}
+
+
+def status_note(e: ExerciseResult) -> str:
+    if e.status == 'not_implemented':
+        return 'not implemented yet'
+    if e.status == 'blocked':
+        return f'needs {e.blocked_by} first'
+    if e.status == 'passed':
+        return ''
+    failed = sum(not c.passed for c in e.checks)
+    return f'{failed} of {len(e.checks)} checks fail'
+
+
+def table(report: Report, color: bool) -> str:
+    width = max(len(e.id) for e in report.exercises)
+    title_width = max(len(e.title) for e in report.exercises)
+    lines = []
+    for e in report.exercises:
+        mark, fg = MARK.get(e.status, ('?', None))
+        row = f' {mark} {e.id:<{width}}  {e.title:<{title_width}}  {e.points:>2}/{e.max_points:<2}  {status_note(e)}'
+        lines.append(click.style(row, fg=fg) if color else row)
+    total = f'Total: {report.score}/{report.max_score}'
+    lines.append(click.style(total, bold=True) if color else total)
+    return '\n'.join(lines)
+
+
+def feedback_text(fb: Feedback) -> list[str]:
+    lines = []
+    if fb.misconception:
+        title = MISCONCEPTIONS[fb.misconception].title
+        lines.append(f'   Likely mistake: {title}' + (f' (in {fb.where})' if fb.where else ''))
+        lines.append(f'     {fb.diagnosis}')
+    lines.append(f'   {fb.summary}' + (f' [{fb.where}]' if fb.where and not fb.misconception else ''))
+    if fb.expression:
+        lines.append('   ' + '\n   '.join(fb.expression.splitlines()))
+    if fb.diffs:
+        lines.append(f"   {'node':<8} {'':<5} {'expected':>12} {'got':>12}")
+        for d in fb.diffs:
+            expected = '' if d.expected is None else f'{d.expected:.6g}'
+            lines.append(f'   {d.node:<8} {d.field:<5} {expected:>12} {_got(d.got):>12}')
+    if fb.hint:
+        lines.append(f'   Hint: {fb.hint}')
+    if fb.output.strip():
+        lines.append('   Your code printed:')
+        lines.extend('     | ' + line for line in fb.output.strip().splitlines()[-10:])
+    return lines
+
+
+def _got(x: object) -> str:
+    from grader.checking.compare import shown
+    return shown(x)
+
+
+def details(e: ExerciseResult, color: bool) -> str:
+    header = f'── {e.id}: {e.title} ──'
+    lines = [click.style(header, bold=True) if color else header]
+    if e.status == 'blocked':
+        lines.append(f' This exercise relies on {e.blocked_by}, which does not pass yet. Finish {e.blocked_by} first.')
+        return '\n'.join(lines)
+    if e.status == 'not_implemented':
+        ex = catalog.get(e.id)
+        lines.append(' ' + ex.intro.replace('\n', '\n '))
+        lines.append(f" Start in: {', '.join(f'exercises/{f}' for f in ex.files)}   (`grade hint {e.id}` gives hints)")
+    failing = [c for c in e.checks if not c.passed]
+    for c in failing[:1 if e.status == 'not_implemented' else 3]:
+        lines.extend(check_text(c))
+    if len(failing) > 3 and e.status != 'not_implemented':
+        lines.append(f' … and {len(failing) - 3} more failing checks.')
+    return '\n'.join(lines)
+
+
+def check_text(c: CheckResult) -> list[str]:
+    return [f' ✗ {c.name}'] + (feedback_text(c.feedback) if c.feedback else [])
+
+
+def text(report: Report, color: bool = False) -> str:
+    """The table, the total and the full feedback for the first failing exercise."""
+    parts = [table(report, color)]
+    first = report.first_failing
+    if first:
+        parts.append(details(first, color))
+    return '\n\n'.join(parts)
+
+
+def as_json(report: Report) -> str:
+    data = asdict(report)
+    data.update(score=report.score, max_score=report.max_score, full_marks=report.full_marks)
+    return json.dumps(data, indent=2)
+
+
+def gradescope(report: Report) -> str:
+    """One Gradescope results.json document: a test per exercise."""
+    tests = []
+    for e in report.exercises:
+        failing = [c for c in e.checks if not c.passed]
+        body = [f'{e.status}: {status_note(e)}'] if failing else ['all checks pass']
+        for c in failing[:5]:
+            body.extend(check_text(c))
+        tests.append({'name': f'{e.id}: {e.title}', 'score': e.points, 'max_score': e.max_points,
+                      'status': 'passed' if e.passed else 'failed', 'output': '\n'.join(body)})
+    return json.dumps({'score': report.score, 'tests': tests, 'execution_time': round(report.seconds, 3)}, indent=2)
+
+
+def hints_text(ex: catalog.Exercise, count: int) -> str:
+    lines = [f'{ex.id}: {ex.title}']
+    lines += [f'  Hint {i + 1}/{len(ex.hints)}: {h}' for i, h in enumerate(ex.hints[:count])]
+    if count < len(ex.hints):
+        lines.append(f'  (run `grade hint {ex.id}` again for the next hint)')
+    else:
+        lines.append('  That was the last hint.')
+    return '\n'.join(lines)

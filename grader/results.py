@@ -1,0 +1,85 @@
+"""Plain dataclasses for what grading found; renderers turn them into text, JSON or Gradescope."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class NodeDiff:
+    """One value of one node that differs from the reference."""
+
+    node: str
+    field: str  # 'data' or 'grad'
+    expected: float | None
+    got: object
+
+
+@dataclass
+class Feedback:
+    """Why a check failed, written for the student: diagnosis first, then the symptoms."""
+
+    summary: str
+    diagnosis: str = ''
+    misconception: str = ''  # a key of grader.misconceptions.MISCONCEPTIONS
+    where: str = ''  # file:line in the student's code
+    expression: str = ''
+    diffs: list[NodeDiff] = field(default_factory=list)
+    hint: str = ''
+    output: str = ''  # what the student's code printed during the check
+    kind: str = 'wrong'  # wrong, not_implemented, error, syntax, missing_file, timeout, crash
+    blocked_by: str = ''  # the exercise whose stub or failure this check ran into
+
+
+@dataclass
+class CheckResult:
+    """One hidden check."""
+
+    name: str
+    passed: bool
+    feedback: Feedback | None = None
+
+
+@dataclass
+class ExerciseResult:
+    """One exercise: its checks, and a status that says why it failed."""
+
+    id: str
+    title: str
+    points: int
+    max_points: int
+    status: str  # passed, failed, not_implemented, blocked, error
+    checks: list[CheckResult] = field(default_factory=list)
+    blocked_by: str = ''
+
+    @property
+    def passed(self) -> bool:
+        return self.status == 'passed'
+
+    @property
+    def first_failure(self) -> CheckResult | None:
+        return next((c for c in self.checks if not c.passed), None)
+
+
+@dataclass
+class Report:
+    """A whole grading run over one submission."""
+
+    submission: str
+    exercises: list[ExerciseResult]
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> int:
+        return sum(e.points for e in self.exercises)
+
+    @property
+    def max_score(self) -> int:
+        return sum(e.max_points for e in self.exercises)
+
+    @property
+    def full_marks(self) -> bool:
+        return bool(self.exercises) and all(e.passed for e in self.exercises)
+
+    @property
+    def first_failing(self) -> ExerciseResult | None:
+        return next((e for e in self.exercises if not e.passed), None)

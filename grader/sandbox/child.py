@@ -1,0 +1,125 @@
+"""The child process: imports the student's code and answers the grader's requests as JSON.
+
+It is started with `python -I -S`, so neither the grader nor the reference engine is on its path,
+and it uses only the standard library. It talks to the parent over two inherited pipe descriptors;
+the student's stdout and stderr go to a separate pipe that never counts as a result.
+"""
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import json
+import os
+import sys
+import traceback
+
+PACKAGE = 'micrograd'  # students paste `from micrograd.engine import Value` from the lecture
+FORBIDDEN = ('micrograd_ref', 'solutions')
+
+
+class StudentImports(importlib.abc.MetaPathFinder):
+    """Resolves `engine`, `.engine` and `micrograd.engine` to the same student module, and refuses the reference."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def find_spec(self, name, path=None, target=None):
+        top = name.partition('.')[0]
+        if top in FORBIDDEN:
+            raise ImportError(f"importing {top!r} is not allowed: your code is graded against the reference "
+                              "engine, so it must be your own work")
+        if name == PACKAGE:
+            spec = importlib.machinery.ModuleSpec(PACKAGE, None, is_package=True)
+            spec.submodule_search_locations = [self.folder]
+            return spec
+        if '.' not in name and name not in sys.stdlib_module_names \
+                and os.path.isfile(os.path.join(self.folder, name + '.py')):
+            return importlib.util.spec_from_loader(name, Alias(f'{PACKAGE}.{name}'))
+        return None
+
+
+class Alias(importlib.abc.Loader):
+    """Makes a top-level name the very same module object as its counterpart inside the package."""
+
+    def __init__(self, target):
+        self.target = target
+
+    def create_module(self, spec):
+        return importlib.import_module(self.target)
+
+    def exec_module(self, module):
+        pass
+
+
+def student_frames(tb, folder):
+    """The traceback frames that belong to the student's files, as [file, line, function, text]."""
+    frames = []
+    for fs in traceback.extract_tb(tb):
+        if os.path.dirname(os.path.abspath(fs.filename)) == folder:
+            frames.append([os.path.basename(fs.filename), fs.lineno, fs.name, (fs.line or '').strip()])
+    return frames[-8:]
+
+
+def describe(exc, folder):
+    """A plain-JSON account of an exception raised by student code."""
+    info = {'type': type(exc).__name__, 'message': safe_str(exc), 'frames': student_frames(exc.__traceback__, folder)}
+    if isinstance(exc, SyntaxError) and exc.filename:
+        info.update(kind='syntax', file=os.path.basename(exc.filename), line=exc.lineno,
+                    text=(exc.text or '').rstrip('\n'), message=exc.msg)
+    elif isinstance(exc, NotImplementedError):
+        info['kind'] = 'not_implemented'
+    elif isinstance(exc, (SystemExit, KeyboardInterrupt)):
+        info['kind'] = 'exit'
+        info['message'] = f'{type(exc).__name__}({safe_str(exc)})'
+    else:
+        info['kind'] = 'exception'
+    return info
+
+
+def safe_str(obj):
+    try:
+        return str(obj)[:500]
+    except BaseException:
+        return f'<unprintable {type(obj).__name__}>'
+
+
+def load_factory(folder):
+    def load(name):
+        if not os.path.isfile(os.path.join(folder, name + '.py')):
+            raise MissingFile(name + '.py')
+        return importlib.import_module(f'{PACKAGE}.{name}')
+    return load
+
+
+class MissingFile(Exception):
+    pass
+
+
+def serve(rx, tx, folder, probes):
+    load = load_factory(folder)
+    for line in rx:
+        request = json.loads(line)
+        try:
+            reply = {'ok': True, 'result': probes.run(request['probe'], request['args'], load)}
+        except MissingFile as exc:
+            reply = {'ok': False, 'error': {'kind': 'missing_file', 'type': 'MissingFile', 'message': str(exc), 'frames': []}}
+        except BaseException as exc:  # the student's code may raise anything, SystemExit included
+            reply = {'ok': False, 'error': describe(exc, folder)}
+        reply['id'] = request['id']
+        tx.write(json.dumps(reply, default=lambda o: {'__object__': type(o).__name__}) + '\n')
+        tx.flush()
+
+
+def main():
+    folder, fd_in, fd_out = os.path.abspath(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    here = os.path.dirname(os.path.abspath(__file__))
+    spec = importlib.util.spec_from_file_location('grader_probes', os.path.join(here, 'probes.py'))
+    probes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probes)
+    sys.meta_path.insert(0, StudentImports(folder))
+    sys.path[:] = [p for p in sys.path if p]  # no current directory on the path
+    serve(os.fdopen(fd_in, 'r'), os.fdopen(fd_out, 'w'), folder, probes)
+
+
+if __name__ == '__main__':
+    main()

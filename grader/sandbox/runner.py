@@ -1,0 +1,222 @@
+"""The parent's side of the sandbox: one child process per submission, restarted after a crash."""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import selectors
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHILD = Path(__file__).with_name('child.py')
+MAX_REPLY = 16 << 20  # a reply larger than this is a flood, not an answer
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds enforced from the parent on everything the student's code does."""
+
+    check_seconds: float = 5.0
+    submission_seconds: float = 120.0
+    memory_bytes: int = 1 << 30
+    output_bytes: int = 1 << 20
+
+
+@dataclass
+class Reply:
+    """The child's answer: a JSON result, or an account of what went wrong."""
+
+    ok: bool
+    result: object = None
+    error: dict = field(default_factory=dict)
+
+
+class Child:
+    """One running child process, with its request and reply pipes and its drained output."""
+
+    def __init__(self, folder: Path, limits: Limits):
+        req_r, self._req_w = os.pipe()
+        self._rep_r, rep_w = os.pipe()
+        self.output = bytearray()
+        self._limits = limits
+        self.proc = subprocess.Popen(
+            [sys.executable, '-I', '-S', str(CHILD), str(folder), str(req_r), str(rep_w)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            pass_fds=(req_r, rep_w), start_new_session=True, cwd=folder,
+            preexec_fn=lambda: _limit_memory(limits.memory_bytes))
+        os.close(req_r)
+        os.close(rep_w)
+        self._buffer = b''
+        self._drain = threading.Thread(target=self._drain_output, daemon=True)
+        self._drain.start()
+
+    def _drain_output(self) -> None:
+        # Always reading keeps a flood of prints from blocking the child; only the tail is kept.
+        while chunk := self.proc.stdout.read1(65536):
+            self.output += chunk
+            if len(self.output) > self._limits.output_bytes:
+                del self.output[: len(self.output) - self._limits.output_bytes]
+
+    def ask(self, message: dict, deadline: float) -> dict:
+        """Send one request; return the reply, or raise ChildFailure."""
+        try:
+            os.write(self._req_w, (json.dumps(message) + '\n').encode())
+        except OSError:
+            raise self._died() from None
+        with selectors.DefaultSelector() as sel:
+            sel.register(self._rep_r, selectors.EVENT_READ)
+            while b'\n' not in self._buffer:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not sel.select(remaining):
+                    self.kill()
+                    raise ChildFailure('timeout', 'did not finish in time: is there an infinite loop?')
+                chunk = os.read(self._rep_r, 65536)
+                if not chunk:
+                    raise self._died()
+                self._buffer += chunk
+                if len(self._buffer) > MAX_REPLY:
+                    self.kill()
+                    raise ChildFailure('protocol', "wrote too much to the grader's channel")
+        line, _, self._buffer = self._buffer.partition(b'\n')
+        try:
+            reply = json.loads(line)
+        except ValueError:
+            self.kill()
+            raise ChildFailure('protocol', "wrote something that is not an answer to the grader's channel") from None
+        if not isinstance(reply, dict) or reply.get('id') != message['id']:
+            self.kill()
+            raise ChildFailure('protocol', "answered out of turn on the grader's channel")
+        return reply
+
+    def _died(self) -> ChildFailure:
+        try:
+            code = self.proc.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            code = None
+        self.kill()
+        if code is not None and code < 0:
+            name = signal.Signals(-code).name
+            how = 'ran out of memory' if name in ('SIGKILL', 'SIGSEGV') else f'was killed by {name}'
+            return ChildFailure('crash', f'the process {how} (signal {name})')
+        return ChildFailure('crash', f'the process exited (exit code {code}): do you call sys.exit or os._exit?')
+
+    def kill(self) -> None:
+        """Kill the child's whole process group and reap it."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+        self._drain.join(timeout=1)
+        for fd in (self._req_w, self._rep_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+
+class ChildFailure(Exception):
+    """The child timed out, crashed or broke the protocol; `kind` says which."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+def _limit_memory(limit: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+class Sandbox:
+    """Answers probe requests for one submission, keeping one child alive across checks."""
+
+    def __init__(self, folder: Path, limits: Limits = Limits()):
+        self.folder = Path(folder).resolve()
+        self.limits = limits
+        self._child: Child | None = None
+        self._next_id = 0
+        self._imported: set[str] = set()
+        self._broken: dict[str, Reply] = {}  # module -> why importing it failed, so it is not retried
+        self._poisoned: Reply | None = None
+        self._deadline = time.monotonic() + limits.check_seconds
+        self._submission_deadline = time.monotonic() + limits.submission_seconds
+        self._output_mark = 0
+        self._spawn()
+
+    def _spawn(self) -> None:
+        self._child = Child(self.folder, self.limits)
+        self._imported = set()
+        self._output_mark = 0
+
+    def begin_check(self) -> None:
+        """Start a check's clock; a check that timed out or crashed does not spill into the next."""
+        self._poisoned = None
+        self._deadline = min(time.monotonic() + self.limits.check_seconds, self._submission_deadline)
+        self._output_mark = len(self._child.output) if self._child else 0
+
+    def output(self) -> str:
+        """What the student's code printed during the current check (the tail of it)."""
+        if not self._child:
+            return ''
+        return bytes(self._child.output[self._output_mark:])[-2000:].decode('utf-8', 'replace')
+
+    def request(self, probe: str, args: dict, modules: tuple[str, ...]) -> Reply:
+        """Ask the child to run a probe that needs the given student modules."""
+        if self._poisoned:
+            return self._poisoned
+        for name in modules:
+            if name in self._broken:
+                return self._broken[name]
+            if name not in self._imported:
+                reply = self._ask('import', {'module': name})
+                if not reply.ok:
+                    self._broken[name] = reply
+                    return reply
+                self._imported.add(name)
+        return self._ask(probe, args)
+
+    def _ask(self, probe: str, args: dict) -> Reply:
+        if time.monotonic() >= self._submission_deadline:
+            self._poisoned = Reply(False, error={'kind': 'timeout', 'message': 'the whole submission ran out of time'})
+            return self._poisoned
+        if not (self._child and self._child.alive):
+            self._spawn()
+        self._next_id += 1
+        try:
+            raw = self._child.ask({'id': self._next_id, 'probe': probe, 'args': args}, self._deadline)
+        except ChildFailure as failure:
+            self._poisoned = Reply(False, error={'kind': failure.kind, 'message': failure.message,
+                                                 'output': self.output()})
+            self._child = None
+            if probe == 'import':
+                self._poisoned.error['message'] += f" (while importing {args['module']}.py)"
+            return self._poisoned
+        return Reply(True, raw.get('result')) if raw.get('ok') is True else Reply(False, error=_error(raw.get('error')))
+
+    def close(self) -> None:
+        if self._child:
+            self._child.kill()
+            self._child = None
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _error(raw: object) -> dict:
+    """The child's error report, kept only if it has the expected plain shape."""
+    if not isinstance(raw, dict):
+        return {'kind': 'protocol', 'message': 'sent a malformed error report'}
+    return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, (str, int, list))}

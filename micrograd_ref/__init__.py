@@ -1,0 +1,1 @@
+"""The reference engine that the hidden checks compare student code against."""

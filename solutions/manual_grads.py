@@ -1,0 +1,22 @@
+from engine import Value
+
+
+def build_L():
+    """ the lecture's L = d * f, with every .grad filled in by hand """
+    a = Value(2.0, label='a')
+    b = Value(-3.0, label='b')
+    c = Value(10.0, label='c')
+    e = a*b; e.label = 'e'
+    d = e + c; d.label = 'd'
+    f = Value(-2.0, label='f')
+    L = d * f; L.label = 'L'
+
+    # backpropagate by hand, from L towards the leaves, with the chain rule
+    L.grad = 1.0
+    d.grad = f.data * L.grad   # dL/dd = f
+    f.grad = d.data * L.grad   # dL/df = d
+    e.grad = 1.0 * d.grad      # + routes the gradient unchanged
+    c.grad = 1.0 * d.grad
+    a.grad = b.data * e.grad   # de/da = b
+    b.grad = a.data * e.grad   # de/db = a
+    return L

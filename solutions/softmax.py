@@ -1,0 +1,11 @@
+def softmax(logits):
+    """ turn a list of Values into probabilities that sum to 1, using exp """
+    counts = [logit.exp() for logit in logits]
+    denominator = sum(counts)
+    return [c / denominator for c in counts]
+
+
+def nll(logits, target):
+    """ the negative log-likelihood of the class `target` under softmax(logits), using log """
+    probs = softmax(logits)
+    return -probs[target].log()
