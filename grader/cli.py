@@ -18,8 +18,8 @@ def default_submission(submission: Path | None) -> Path:
     """The folder to grade: as given, else ./exercises, with a clear error when it is missing."""
     folder = submission or Path('exercises')
     if not folder.exists():
-        where = f"'{folder}'" if submission else "an exercises/ folder here"
-        raise click.UsageError(f'there is no {where}: run grade from the project folder, or pass --submission DIR')
+        where = f"there is no folder '{folder}'" if submission else 'there is no exercises/ folder here'
+        raise click.UsageError(f'{where}: run grade from the project folder, or pass --submission DIR')
     if not folder.is_dir():
         raise click.UsageError(f"'{folder}' is not a folder")
     return folder

@@ -44,7 +44,8 @@ def feedback_text(fb: Feedback) -> list[str]:
         title = MISCONCEPTIONS[fb.misconception].title
         lines.append(f'   Likely mistake: {title}' + (f' (in {fb.where})' if fb.where else ''))
         lines.append(f'     {fb.diagnosis}')
-    lines.append(f'   {fb.summary}' + (f' [{fb.where}]' if fb.where and not fb.misconception else ''))
+    place = fb.where and not fb.misconception and fb.where not in fb.summary
+    lines.append(f'   {fb.summary}' + (f' [{fb.where}]' if place else ''))
     if fb.expression:
         lines.append('   ' + '\n   '.join(fb.expression.splitlines()))
     if fb.diffs:
@@ -75,12 +76,23 @@ def details(e: ExerciseResult, color: bool) -> str:
         ex = catalog.get(e.id)
         lines.append(' ' + ex.intro.replace('\n', '\n '))
         lines.append(f" Start in: {', '.join(f'exercises/{f}' for f in ex.files)}   (`grade hint {e.id}` gives hints)")
-    failing = [c for c in e.checks if not c.passed]
+    failing = distinct_failures(e)
     for c in failing[:1 if e.status == 'not_implemented' else 3]:
         lines.extend(check_text(c))
     if len(failing) > 3 and e.status != 'not_implemented':
         lines.append(f' … and {len(failing) - 3} more failing checks.')
     return '\n'.join(lines)
+
+
+def distinct_failures(e: ExerciseResult) -> list[CheckResult]:
+    """Failing checks, leaving out repeats of the same feedback (a syntax error fails them all alike)."""
+    seen, out = set(), []
+    for c in e.checks:
+        key = (c.feedback.summary, c.feedback.expression) if c.feedback else c.name
+        if not c.passed and key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
 
 
 def check_text(c: CheckResult) -> list[str]:

@@ -55,7 +55,7 @@ def feedback_for_error(error: dict, exercise: str, output: str = '') -> Feedback
     if kind == 'syntax':
         place = f"{error.get('file')}:{error.get('line')}"
         return Feedback(f'syntax error in {place}: {message}', where=place, kind='syntax',
-                        expression=f"    {error.get('text', '')}")
+                        expression=f"    {str(error.get('text', '')).strip()}")
     if kind == 'missing_file':
         return Feedback(f'{message} is missing from the submission folder', kind='missing_file')
     if kind in ('timeout', 'crash', 'protocol'):

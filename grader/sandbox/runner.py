@@ -45,7 +45,7 @@ class Child:
         self.output = bytearray()
         self._limits = limits
         self.proc = subprocess.Popen(
-            [sys.executable, '-I', '-S', str(CHILD), str(folder), str(req_r), str(rep_w)],
+            [sys.executable, '-I', '-S', '-B', str(CHILD), str(folder), str(req_r), str(rep_w)],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             pass_fds=(req_r, rep_w), start_new_session=True, cwd=folder,
             preexec_fn=lambda: _limit_memory(limits.memory_bytes))

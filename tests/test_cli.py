@@ -1,0 +1,132 @@
+"""The grade command as a student and an instructor use it, through Click's test runner."""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader.cli import main
+from mutate import make_submission
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, **kwargs):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, **kwargs)
+
+
+def test_check_solutions_full_marks_exit_0():
+    result = run('check', '--submission', ROOT / 'solutions')
+    assert result.exit_code == 0
+    assert 'Total: 75/75' in result.output
+    assert '✗' not in result.output
+
+
+def test_bare_grade_in_a_fresh_project_shows_the_first_exercise(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / 'exercises', tmp_path / 'exercises')
+    monkeypatch.chdir(tmp_path)
+    result = run()
+    assert result.exit_code == 1
+    assert 'Total: 0/75' in result.output
+    assert '── derivatives: Derivatives by hand ──' in result.output
+    assert 'not implemented yet: numerical_derivative [derivatives.py:7]' in result.output
+    assert 'Start in: exercises/derivatives.py' in result.output
+    assert sorted(p.name for p in (tmp_path / 'exercises').iterdir()) == sorted(
+        p.name for p in (ROOT / 'exercises').iterdir() if p.name != '__pycache__'), 'grade wrote into the workspace'
+
+
+def test_gradescope_format_is_one_json_document():
+    result = run('check', '--submission', ROOT / 'exercises', '--format', 'gradescope')
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert len(doc['tests']) == 10 and doc['score'] == 0
+    assert set(doc['tests'][0]) == {'name', 'score', 'max_score', 'status', 'output'}
+    assert doc['tests'][0]['status'] == 'failed'
+
+
+def test_json_format_and_one_exercise():
+    result = run('check', 'forward_ops', '--submission', ROOT / 'solutions', '--format', 'json')
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert [e['id'] for e in doc['exercises']] == ['forward_ops'] and doc['full_marks']
+
+
+def test_unknown_exercise_names_close_ones():
+    result = CliRunner().invoke(main, ['check', 'backwards', '--submission', str(ROOT / 'solutions')])
+    assert result.exit_code == 2
+    assert "unknown exercise 'backwards'" in result.output and 'backward' in result.output
+
+
+def test_missing_submission_folder(tmp_path):
+    result = CliRunner().invoke(main, ['check', '--submission', str(tmp_path / 'nope')])
+    assert result.exit_code == 2 and 'nope' in result.output
+    with CliRunner().isolated_filesystem(temp_dir=tmp_path):
+        result = CliRunner().invoke(main, [])
+    assert result.exit_code == 2 and 'no an exercises/ folder' not in result.output
+    assert 'exercises/ folder' in result.output
+
+
+def test_syntax_error_names_file_line_and_text(tmp_path):
+    sub = make_submission(tmp_path)
+    engine = sub / 'engine.py'
+    engine.write_text(engine.read_text().replace("(self, other), '+')", "(self, other), '+'"))
+    result = run('check', '--submission', sub)
+    assert result.exit_code == 1
+    assert 'syntax error in engine.py:' in result.output
+    assert "out = Value(self.data + other.data, (self, other), '+'" in result.output
+    assert '✓ derivatives' in result.output
+
+
+def test_missing_file_grades_everything_else(tmp_path):
+    sub = make_submission(tmp_path)
+    (sub / 'nn.py').unlink()
+    result = run('check', '--submission', sub, '--format', 'json')
+    doc = json.loads(result.stdout)
+    status = {e['id']: e['status'] for e in doc['exercises']}
+    assert status['nn'] == 'failed' and status['training'] != 'passed'
+    assert all(s == 'passed' for k, s in status.items() if k not in ('nn', 'training'))
+    assert 'nn.py is missing' in json.dumps(doc)
+
+
+def test_list_shows_progress():
+    result = run('list', '--submission', ROOT / 'solutions')
+    assert result.exit_code == 0 and 'All done' in result.output
+
+
+def test_hints_are_progressive(tmp_path, monkeypatch):
+    monkeypatch.setenv('GRADE_STATE_DIR', str(tmp_path))
+    first = run('hint', 'backward').output
+    second = run('hint', 'backward').output
+    assert 'Hint 1/3' in first and 'Hint 2/3' not in first
+    assert 'Hint 2/3' in second
+    assert 'Hint 3/3' in run('hint', 'backward', '--all').output
+    assert 'Hint 2/3' not in run('hint', 'backward', '--reset').output
+    assert CliRunner().invoke(main, ['hint', 'nope']).exit_code == 2
+
+
+def test_graph_writes_dot_source(tmp_path):
+    out = tmp_path / 'L.dot'
+    result = run('graph', '--submission', ROOT / 'solutions', '--out', out)
+    assert result.exit_code == 0
+    source = out.read_text()
+    assert 'digraph' in source and 'grad' in source
+
+
+def test_graph_without_dot_says_how_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv('PATH', str(tmp_path))
+    result = CliRunner().invoke(main, ['graph', '--submission', str(ROOT / 'solutions'), '--out', str(tmp_path / 'L.svg')])
+    assert result.exit_code == 0
+    assert 'graphviz' in result.output.lower() and (tmp_path / 'L.dot').exists()
+
+
+@pytest.mark.skipif(shutil.which('dot') is None, reason='Graphviz is not installed')
+def test_graph_renders_png(tmp_path):
+    out = tmp_path / 'L.png'
+    assert run('graph', '--submission', ROOT / 'solutions', '--out', out).exit_code == 0
+    assert out.read_bytes().startswith(b'\x89PNG')
+
+
+def test_graph_on_stubs_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(main, ['graph', '--submission', str(ROOT / 'exercises'), '--out', str(tmp_path / 'g.dot')])
+    assert result.exit_code == 1 and 'cannot build L = d * f yet' in result.output
