@@ -40,7 +40,8 @@ def run_checks(sandbox: Sandbox, exercises: list[Exercise]) -> dict[str, list[Ch
 
     collector = Collector(sandbox)
     args = [str(e.check_path) for e in exercises] + [
-        '-p', 'no:cacheprovider', '-p', 'no:terminal', '-p', 'no:pastebin', '-p', 'no:nose',
+        '-p', 'no:cacheprovider', '-p', 'no:terminal', '-p', 'no:pastebin', '-p', 'no:unraisableexception',
+        '-p', 'no:threadexception', '-p', 'no:faulthandler', '-p', 'no:doctest', '-p', 'no:junitxml',
         '-c', os.devnull, '--rootdir', str(catalog.CHECKS_DIR), '--confcutdir', str(catalog.CHECKS_DIR),
         '-W', 'ignore::pytest.PytestAssertRewriteWarning']
     # Third-party pytest plugins installed beside the grader must not change how checks run.

@@ -89,6 +89,9 @@ MISCONCEPTIONS: dict[str, Misconception] = {
     'symmetric_run_is_h': Misconception(
         'the symmetric step is 2h wide',
         "The symmetric difference steps h to each side, so x moves 2h in all: divide by 2 * h."),
+    'one_sided_run_is_h': Misconception(
+        'the one-sided step is h wide',
+        "numerical_derivative moves x from x to x + h: the run is h, so divide by h, not by 2 * h."),
     'one_sided_for_symmetric': Misconception(
         'one-sided and symmetric differences mixed up',
         "numerical_derivative is one-sided: (f(x + h) - f(x)) / h. symmetric_derivative steps to both "

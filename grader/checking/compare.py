@@ -110,15 +110,16 @@ def _node_lines(graph: Graph) -> list[str]:
 def diagnose(graph: Graph, got: dict, fields: tuple[str, ...]) -> tuple[str, str]:
     """The known mistake whose simulation reproduces the student's numbers exactly, if any."""
     args = {'steps': graph.steps}
-    for mistake in reference.RULE_MISTAKES:
-        if _matches(reference.run('expression', args, reference.hooks(mistake)), got, fields):
-            return mistake.misconception, SYMBOL_OF_OP[mistake.op]
+    # The student's own backward() is replayed first: when it explains the numbers, the local rules are fine.
     traces = got.get('traces') or []
     if traces and all(isinstance(t, list) and all(type(i) is int for i in t) for t in traces):
         for misconception, seed, reset in (('', True, False), ('no_grad_seed', False, False),
                                            ('reset_grads_in_backward', True, True)):
             if _matches(reference.run('expression', args, replay_hooks(traces, seed, reset)), got, fields):
                 return misconception or order_mistake(graph, traces), 'Value.backward'
+    for mistake in reference.RULE_MISTAKES:
+        if _matches(reference.run('expression', args, reference.hooks(mistake)), got, fields):
+            return mistake.misconception, SYMBOL_OF_OP[mistake.op]
     return '', ''
 
 

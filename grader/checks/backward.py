@@ -64,6 +64,16 @@ def test_shared_intermediate(student):
     expect_graph(student, g)
 
 
+def test_two_branches(student):
+    """x feeds two branches that meet again: x.grad must collect both before x passes it on"""
+    g = Graph()
+    a, b, c = g.leaf(0.5, 'a'), g.leaf(-1.5, 'b'), g.leaf(2.0, 'c')
+    x = g.mul(a, b, 'x')
+    y = g.mul(x, c, 'y')
+    g.backward(g.add(g.unary('tanh', x, 'p'), g.unary('tanh', y, 'q'), 'r'))
+    expect_graph(student, g)
+
+
 def test_chain(student):
     """a chain of 30 ops passes the gradient all the way down"""
     g = Graph()

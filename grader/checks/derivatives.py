@@ -42,7 +42,7 @@ def test_numerical_derivative(student, name, x, h):
     expect(student, 'numerical_derivative', name, x, h, one_sided, [
         ('derivative_no_run', lambda f, x, h: f(x + h) - f(x)),
         ('one_sided_for_symmetric', symmetric),
-        ('symmetric_run_is_h', lambda f, x, h: (f(x + h) - f(x)) / (2 * h)),
+        ('one_sided_run_is_h', lambda f, x, h: (f(x + h) - f(x)) / (2 * h)),
     ])
 
 

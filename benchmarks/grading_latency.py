@@ -1,0 +1,57 @@
+"""Grading latency: how long `grade` takes, end to end, as a student runs it.
+
+Usage:  python benchmarks/grading_latency.py [--runs 7]
+
+Times whole `grade` processes (median of --runs) for the full solutions and for one exercise, and,
+as a baseline measured in the same run, a bare interpreter that only imports the grader's
+dependencies (click, pytest, hypothesis): the floor that no grading run can go below. Figures are
+quoted as seconds and as a ratio to that baseline, because shared machines are noisy.
+
+Where the time goes (pyinstrument on `grade check --submission solutions`): about a third is
+importing pytest and hypothesis, a quarter is pytest collecting and running the check modules,
+and the rest is the checks themselves, of which Hypothesis's random graphs are the largest part;
+the child process starts in about 0.05 s while the parent is still importing.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GRADE = [sys.executable, '-c', 'from grader.cli import main; main()']
+
+
+def timed(cmd: list[str], runs: int, expect: int = 0) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        code = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+        times.append(time.perf_counter() - start)
+        if code != expect:
+            raise SystemExit(f'{cmd} exited {code}, expected {expect}')
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--runs', type=int, default=7)
+    runs = parser.parse_args().runs
+    baseline = timed([sys.executable, '-c', 'import click, pytest, hypothesis'], runs)
+    rows = [
+        ('imports only (baseline)', baseline),
+        ('grade check --submission solutions', timed(GRADE + ['check', '--submission', 'solutions'], runs)),
+        ('grade check forward_ops --submission solutions', timed(GRADE + ['check', 'forward_ops', '--submission', 'solutions'], runs)),
+        ('grade check backward --submission solutions', timed(GRADE + ['check', 'backward', '--submission', 'solutions'], runs)),
+        ('grade (untouched stubs)', timed(GRADE + ['check', '--submission', 'exercises'], runs, expect=1)),
+    ]
+    print(f'median of {runs} runs, Python {sys.version.split()[0]}')
+    for name, seconds in rows:
+        print(f'{name:<50} {seconds:6.2f} s   {seconds / baseline:5.1f}x baseline')
+
+
+if __name__ == '__main__':
+    main()
