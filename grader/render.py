@@ -88,7 +88,8 @@ def distinct_failures(e: ExerciseResult) -> list[CheckResult]:
     """Failing checks, leaving out repeats of the same feedback (a syntax error fails them all alike)."""
     seen, out = set(), []
     for c in e.checks:
-        key = (c.feedback.summary, c.feedback.expression) if c.feedback else c.name
+        fb = c.feedback
+        key = (fb.misconception or fb.summary, '' if fb.misconception else fb.expression) if fb else c.name
         if not c.passed and key not in seen:
             seen.add(key)
             out.append(c)

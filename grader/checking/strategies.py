@@ -1,7 +1,7 @@
 """Hypothesis strategies for random expression graphs, and the settings the checks share."""
 from __future__ import annotations
 
-from hypothesis import HealthCheck, Phase, assume, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from grader.checking import reference
@@ -43,3 +43,35 @@ def _tame(g: Graph) -> bool:
     except (ArithmeticError, ValueError, TypeError):
         return False
     return all(isinstance(n[f], (int, float)) and abs(n[f]) < LIMIT for n in nodes for f in ('data', 'grad'))
+
+
+def smoke_graph(ops: tuple[str, ...], finish: str) -> Graph:
+    """One small graph that uses every op once: a plain mistake fails here, before any shrinking."""
+    g = Graph()
+    a, b = g.leaf(0.6, 'a'), g.leaf(-1.3, 'b')
+    x = a
+    for op in ops:
+        if op in ('add', 'mul', 'sub', 'truediv'):
+            x = g.binary(op, x, b)
+        elif op == 'pow':
+            x = g.pow(x, 2)
+        elif op == 'sum':
+            x = g.sum([x, a, b])
+        else:
+            x = g.unary(op, x)
+    getattr(g, finish)(x)
+    return g
+
+
+def check_random_graphs(student, ops: tuple[str, ...], finish: str = 'drive') -> None:
+    """A smoke graph first, then Hypothesis's random graphs, shrunk to the smallest that fails."""
+    from grader.checking.compare import expect_graph
+
+    expect_graph(student, smoke_graph(ops, finish))
+
+    @CHECK_SETTINGS
+    @given(graph=graphs(ops, finish))
+    def random_graphs(graph: Graph) -> None:
+        expect_graph(student, graph)
+
+    random_graphs()
