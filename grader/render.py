@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import asdict
 
 import click
@@ -43,7 +44,7 @@ def feedback_text(fb: Feedback) -> list[str]:
     if fb.misconception:
         title = MISCONCEPTIONS[fb.misconception].title
         lines.append(f'   Likely mistake: {title}' + (f' (in {fb.where})' if fb.where else ''))
-        lines.append(f'     {fb.diagnosis}')
+        lines.append(textwrap.fill(fb.diagnosis, 100, initial_indent='     ', subsequent_indent='     '))
     place = fb.where and not fb.misconception and fb.where not in fb.summary
     lines.append(f'   {fb.summary}' + (f' [{fb.where}]' if place else ''))
     if fb.expression:
@@ -77,9 +78,13 @@ def details(e: ExerciseResult, color: bool) -> str:
         lines.append(' ' + ex.intro.replace('\n', '\n '))
         lines.append(f" Start in: {', '.join(f'exercises/{f}' for f in ex.files)}   (`grade hint {e.id}` gives hints)")
     failing = distinct_failures(e)
-    for c in failing[:1 if e.status == 'not_implemented' else 3]:
+    if e.status == 'not_implemented':
+        # The first missing piece, and the first mistake in what is already written.
+        todo = [c for c in failing if c.feedback and c.feedback.kind == 'not_implemented'][:1]
+        failing = todo + [c for c in failing if c.feedback and c.feedback.kind != 'not_implemented'][:1]
+    for c in failing[:3]:
         lines.extend(check_text(c))
-    if len(failing) > 3 and e.status != 'not_implemented':
+    if len(failing) > 3:
         lines.append(f' … and {len(failing) - 3} more failing checks.')
     return '\n'.join(lines)
 
