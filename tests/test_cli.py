@@ -1,6 +1,9 @@
 """The grade command as a student and an instructor use it, through Click's test runner."""
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,6 +37,16 @@ def test_bare_grade_in_a_fresh_project_shows_the_first_exercise(tmp_path, monkey
     assert 'Start in: exercises/derivatives.py' in result.output
     assert sorted(p.name for p in (tmp_path / 'exercises').iterdir()) == sorted(
         p.name for p in (ROOT / 'exercises').iterdir() if p.name != '__pycache__'), 'grade wrote into the workspace'
+    assert [p.name for p in tmp_path.iterdir()] == ['exercises'], 'grade left files in the project folder'
+
+
+def test_grade_runs_as_a_program(tmp_path):
+    """The real entry point, in a subprocess, as a student's terminal runs it."""
+    result = subprocess.run([sys.executable, '-m', 'grader', 'check', 'forward_ops', '--submission', str(ROOT / 'solutions')],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=60,
+                            env={**os.environ, 'PYTHONPATH': str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert 'Total: 5/5' in result.stdout and '\x1b[' not in result.stdout, 'no colour when piped'
 
 
 def test_gradescope_format_is_one_json_document():

@@ -1,12 +1,18 @@
 """Hypothesis strategies for random expression graphs, and the settings the checks share."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from grader.checking import reference
 from grader.checking.recipe import Graph
 
+# Hypothesis keeps a cache in ./.hypothesis by default: that would be the student's project folder.
+set_hypothesis_home_dir(Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'micrograd-grader' / 'hypothesis')
 CHECK_SETTINGS = settings(max_examples=25, derandomize=True, database=None, deadline=None,
                           suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
                           phases=(Phase.explicit, Phase.generate, Phase.shrink), print_blob=False)
