@@ -42,12 +42,6 @@ def number_or_fail(x: object, what: str) -> float:
     return x
 
 
-def expect_number(expected: float, got: object, summary: str, hint: str = '', expression: str = '') -> None:
-    if not close(expected, got):
-        raise CheckFailed(Feedback(summary, expression=expression, hint=hint,
-                                   diffs=[NodeDiff('result', 'value', expected, got)]))
-
-
 def node_diffs(names: list[str], expected: list[dict], got: list[dict], fields: tuple[str, ...]) -> list[NodeDiff]:
     diffs = []
     for name, e, g in zip(names, expected, got):

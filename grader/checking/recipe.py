@@ -78,13 +78,6 @@ class Graph:
     def program(self) -> str:
         return '\n'.join(self.lines)
 
-    def node_names(self) -> list[str]:
-        """Names of the steps' results, with None for steps that make no node."""
-        out, it = [], iter(self.names)
-        for step in self.steps:
-            out.append(next(it) if step[0] in ('leaf', 'bin', 'un', 'sum') else None)
-        return out
-
 
 class Const:
     """A plain number operand, as in v + 2 or 2 * v."""

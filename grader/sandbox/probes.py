@@ -214,7 +214,7 @@ def loss(args, load, hooks=STUDENT_HOOKS):
     out = fn(inputs, *args.get('extra', []))
     if isinstance(out, (list, tuple)):
         return {'values': [export(v.data) for v in out]}
-    hooks['drive'](out) if args.get('drive') else out.backward()
+    out.backward()
     return {'values': [export(out.data)], 'grads': [export(v.grad) for v in inputs]}
 
 
