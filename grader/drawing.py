@@ -94,7 +94,8 @@ def _children(node: dict, count: int) -> list[int]:
 
 def to_dot(nodes: list[dict], title: str = '') -> str:
     """The DOT source for a graph reported as nodes, root first, 'prev' indexing children."""
-    shown = [n if isinstance(n, dict) else {} for n in list(nodes)[:MAX_NODES]]
+    nodes = nodes if isinstance(nodes, list) else []
+    shown = [n if isinstance(n, dict) else {} for n in nodes[:MAX_NODES]]
     dot = graphviz.Digraph(graph_attr={'rankdir': 'LR'})
     if len(nodes) > MAX_NODES:
         title = f'{title} (only the {MAX_NODES} nodes nearest the result of {len(nodes)})'.strip()
@@ -125,6 +126,7 @@ def _write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, 'wb') as f:
             f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private; a picture is meant to be shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,66 +1,159 @@
-"""Drawing computation graphs in the lecture's style: DOT source, rendering, and no Graphviz."""
+"""Tests for grader.drawing: the DOT source, colouring by expectations, and writing files."""
+from __future__ import annotations
+
+import copy
 import shutil
+from pathlib import Path
 
 import pytest
 
 from grader import drawing
+from grader.drawing import Drawing, draw, to_dot
 
-L_GRAPH = [  # the lecture's L = d * f, root first, with e's grad wrong
-    {'label': 'L', 'data': -8.0, 'grad': 1.0, 'op': '*', 'prev': [1, 2], 'expected': {'data': -8.0, 'grad': 1.0}},
-    {'label': 'd', 'data': 4.0, 'grad': -2.0, 'op': '+', 'prev': [3, 4], 'expected': {'data': 4.0, 'grad': -2.0}},
-    {'label': 'f', 'data': -2.0, 'grad': 4.0, 'op': '', 'prev': [], 'expected': {'data': -2.0, 'grad': 4.0}},
-    {'label': 'e', 'data': -6.0, 'grad': 5.0, 'op': '*', 'prev': [5, 6], 'expected': {'data': -6.0, 'grad': -2.0}},
+NO_DOT = shutil.which('dot') is None
+
+# The lecture's example: a=2, b=-3, c=10, e=a*b, d=e+c, f=-2, L=d*f, after L.backward()
+L_GRAPH = [
+    {'label': 'L', 'data': -8.0, 'grad': 1.0, 'op': '*', 'prev': [1, 2]},
+    {'label': 'd', 'data': 4.0, 'grad': -2.0, 'op': '+', 'prev': [3, 4]},
+    {'label': 'f', 'data': -2.0, 'grad': 4.0, 'op': '', 'prev': []},
+    {'label': 'e', 'data': -6.0, 'grad': -2.0, 'op': '*', 'prev': [5, 6]},
     {'label': 'c', 'data': 10.0, 'grad': -2.0, 'op': '', 'prev': []},
     {'label': 'a', 'data': 2.0, 'grad': 6.0, 'op': '', 'prev': []},
-    {'label': 'b', 'data': {'__object__': 'NoneType'}, 'grad': -4.0, 'op': '', 'prev': []},
+    {'label': 'b', 'data': -3.0, 'grad': -4.0, 'op': '', 'prev': []},
 ]
 
 
-def test_dot_source_has_records_op_nodes_and_edges():
-    src = drawing.to_dot(L_GRAPH, title='L = d * f')
-    assert 'rankdir=LR' in src
-    assert 'data -8.0000' in src and 'grad 1.0000' in src
-    assert src.count('shape=record') == len(L_GRAPH)
-    assert src.count('->') == 9  # three ops, each with two child -> op edges and one op -> result edge
+def graph() -> list[dict]:
+    return copy.deepcopy(L_GRAPH)
 
 
-def test_differing_nodes_are_coloured_and_show_the_expected_value():
-    src = drawing.to_dot(L_GRAPH)
-    line = next(l for l in src.splitlines() if 'data -6.0000' in l)
-    assert '(expected -2.0000)' in line and '#ffd6d6' in line
-    good = next(l for l in src.splitlines() if 'data 4.0000' in l)
-    assert '#ffd6d6' not in good
+def node_line(source: str, name: str) -> str:
+    """The line of the DOT source that declares the node called name."""
+    return next(line for line in source.splitlines() if line.strip().startswith(f'{name} ['))
 
 
-def test_non_numbers_are_shown_readably():
-    assert 'NoneType' in drawing.to_dot(L_GRAPH)
+def test_records_ops_and_edges_like_the_lecture():
+    source = to_dot(graph())
+    assert 'rankdir=LR' in source
+    for i, (label, data, grad) in enumerate([('L', '-8.0000', '1.0000'), ('d', '4.0000', '-2.0000'),
+                                             ('f', '-2.0000', '4.0000'), ('e', '-6.0000', '-2.0000'),
+                                             ('c', '10.0000', '-2.0000'), ('a', '2.0000', '6.0000'),
+                                             ('b', '-3.0000', '-4.0000')]):
+        line = node_line(source, f'n{i}')
+        assert f'{{ {label} | data {data} | grad {grad} }}' in line
+        assert 'shape=record' in line
+        assert 'filled' not in line  # no expectations, so no colour
+    for i, op in [(0, '*'), (1, '+'), (3, '*')]:
+        assert f'label="{op}"' in node_line(source, f'n{i}op')
+    assert 'n2op' not in source and 'n5op' not in source  # leaves have no op node
+    edges = {line.strip() for line in source.splitlines() if '->' in line}
+    assert edges == {'n0op -> n0', 'n1 -> n0op', 'n2 -> n0op',
+                     'n1op -> n1', 'n3 -> n1op', 'n4 -> n1op',
+                     'n3op -> n3', 'n5 -> n3op', 'n6 -> n3op'}
 
 
-def test_dot_output(tmp_path):
-    result = drawing.draw(L_GRAPH, tmp_path / 'g.dot')
-    assert result.format == 'dot' and result.message == ''
-    assert (tmp_path / 'g.dot').read_text().startswith('digraph')
-    assert [p.name for p in tmp_path.iterdir()] == ['g.dot']
+def test_differing_nodes_are_red_and_show_the_expected_value():
+    nodes = graph()
+    nodes[3]['grad'] = 1.0  # e.grad is wrong
+    nodes[3]['expected'] = {'data': -6.0, 'grad': -2.0}
+    nodes[5]['expected'] = {'data': 2.0 + 1e-9, 'grad': 6.0}  # within tolerance
+    source = to_dot(nodes)
+    wrong, right, plain = node_line(source, 'n3'), node_line(source, 'n5'), node_line(source, 'n6')
+    assert 'grad 1.0000 (expected -2.0000)' in wrong
+    assert 'data -6.0000 |' in wrong  # the matching field shows no expectation
+    assert 'fillcolor="#ffd6d6"' in wrong and 'style=filled' in wrong
+    assert 'fillcolor="#d6f5d6"' in right and 'expected' not in right
+    assert 'filled' not in plain
 
 
-def test_bad_extension(tmp_path):
-    with pytest.raises(ValueError, match='svg'):
-        drawing.draw(L_GRAPH, tmp_path / 'g.jpg')
+def test_non_numbers_are_shown_readably_and_never_match():
+    nodes = graph()
+    nodes[4]['data'] = {'__object__': 'NoneType'}
+    nodes[4]['expected'] = {'data': 10.0}
+    nodes[5]['grad'] = {'__object__': 'bool', 'note': 'a subclass of a number'}
+    nodes[6]['data'] = True
+    del nodes[6]['grad']
+    source = to_dot(nodes)
+    assert 'data NoneType (not a number) (expected 10.0000)' in node_line(source, 'n4')
+    assert '#ffd6d6' in node_line(source, 'n4')
+    assert 'grad bool (not a number: a subclass of a number)' in node_line(source, 'n5')
+    assert 'data True (not a number)' in node_line(source, 'n6')
+    assert 'grad missing (not a number)' in node_line(source, 'n6')
 
 
-@pytest.mark.skipif(shutil.which('dot') is None, reason='Graphviz is not installed')
-@pytest.mark.parametrize('suffix,magic', [('.svg', b'<svg'), ('.png', b'\x89PNG')])
-def test_renders_with_graphviz(tmp_path, suffix, magic):
-    out = tmp_path / f'g{suffix}'
-    result = drawing.draw(L_GRAPH, out)
-    assert result.format == suffix[1:] and result.message == ''
-    assert magic in out.read_bytes()[:400]
-    assert [p.name for p in tmp_path.iterdir()] == [out.name], 'no intermediate files left behind'
+def test_special_characters_are_escaped():
+    nodes = graph()
+    nodes[5]['label'] = 'a{<b|c>}"\\N'
+    nodes[3]['op'] = '<lambda>'  # would be an HTML label if passed to Graphviz as it is
+    source = to_dot(nodes)
+    assert r'{ a\{\<b\|c\>\}\"\\N | data' in node_line(source, 'n5')
+    assert 'label="<lambda>"' in node_line(source, 'n3op')
 
 
-def test_without_graphviz_writes_source_and_says_how_to_install(tmp_path, monkeypatch):
-    monkeypatch.setenv('PATH', str(tmp_path / 'empty'))
-    monkeypatch.setattr(shutil, 'which', lambda name, *a, **k: None)
-    result = drawing.draw(L_GRAPH, tmp_path / 'g.png')
-    assert result.format == 'dot' and result.path == tmp_path / 'g.dot'
-    assert 'apt-get install graphviz' in result.message and result.path.read_text().startswith('digraph')
+def test_untrusted_structure_does_not_crash():
+    nodes = graph() + ['not a node', {'prev': 'nonsense'}, {'label': 7, 'op': 3, 'data': 10**400}]
+    nodes[0]['prev'] = [1, 2, -1, 99, 'x', True, 2.0]
+    source = to_dot(nodes)
+    edges = [line.strip() for line in source.splitlines() if '-> n0op' in line]
+    assert edges == ['n1 -> n0op', 'n2 -> n0op']
+    assert 'n7 [' in source and 'n8 [' in source and 'data 1000' in node_line(source, 'n9')
+
+
+def test_dot_output_writes_the_source_and_nothing_else(tmp_path: Path):
+    result = draw(graph(), tmp_path / 'L.dot', title='L = d * f')
+    assert result == Drawing(tmp_path / 'L.dot', 'dot', '')
+    text = result.path.read_text()
+    assert text == to_dot(graph(), title='L = d * f')
+    assert 'L = d * f' in text
+    assert [p.name for p in tmp_path.iterdir()] == ['L.dot']
+
+
+@pytest.mark.skipif(NO_DOT, reason="Graphviz's dot program is not installed")
+def test_svg_is_rendered(tmp_path: Path):
+    nodes = graph()
+    nodes[5]['label'] = 'a{<b|c>}"'
+    result = draw(nodes, tmp_path / 'L.svg')
+    assert (result.format, result.message, result.path) == ('svg', '', tmp_path / 'L.svg')
+    text = result.path.read_text()
+    assert text.startswith('<?xml') or '<svg' in text
+    assert 'a{&lt;b|c&gt;}&quot;' in text and 'grad 6.0000' in text
+    assert [p.name for p in tmp_path.iterdir()] == ['L.svg']
+
+
+@pytest.mark.skipif(NO_DOT, reason="Graphviz's dot program is not installed")
+def test_png_is_rendered(tmp_path: Path):
+    result = draw(graph(), tmp_path / 'L.png')
+    assert (result.format, result.message) == ('png', '')
+    assert result.path.read_bytes().startswith(b'\x89PNG')
+    assert [p.name for p in tmp_path.iterdir()] == ['L.png']
+
+
+def check_fallback(result: Drawing, folder: Path) -> None:
+    assert result.format == 'dot' and result.path == folder / 'L.dot'
+    assert result.path.read_text() == to_dot(graph())
+    assert [p.name for p in folder.iterdir()] == ['L.dot']
+    for words in ["Graphviz's `dot` program was not found", str(folder / 'L.dot'),
+                  'apt-get install graphviz', 'brew install graphviz', 'https://graphviz.org/download/']:
+        assert words in result.message
+
+
+def test_missing_dot_writes_the_source_and_says_how_to_install(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(drawing.shutil, 'which', lambda name: None)
+    check_fallback(draw(graph(), tmp_path / 'L.png'), tmp_path)
+
+
+def test_dot_vanishing_after_the_check_falls_back_too(tmp_path: Path, monkeypatch):
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    out = tmp_path / 'out'
+    monkeypatch.setenv('PATH', str(empty))
+    monkeypatch.setattr(drawing.shutil, 'which', lambda name: '/usr/bin/dot')  # so pipe() is tried
+    check_fallback(draw(graph(), out / 'L.svg'), out)
+
+
+@pytest.mark.parametrize('name', ['L.pdf', 'L', 'L.svg.txt'])
+def test_other_extensions_are_refused(tmp_path: Path, name: str):
+    with pytest.raises(ValueError, match=r'\.svg, \.png or \.dot'):
+        draw(graph(), tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
