@@ -1,7 +1,6 @@
 """Draw a reported computation graph the way the micrograd lecture does, with Graphviz."""
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import tempfile
@@ -9,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import graphviz
+
+from grader.checking.compare import close, is_number
 
 FORMATS = {'.svg': 'svg', '.png': 'png', '.dot': 'dot'}
 MAX_NODES = 500  # `dot` takes minutes on thousands of records, and such a picture is unreadable anyway
@@ -26,14 +27,9 @@ class Drawing:
     message: str  # '' on success as asked, or a message for the user (e.g. Graphviz missing)
 
 
-def _is_number(x: object) -> bool:
-    """True for a real int or float; bools and everything else are not numbers here."""
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
-
-
 def _shown(x: object) -> str:
     """A value as text: numbers to four decimals, anything else by what it is."""
-    if _is_number(x):
+    if is_number(x):
         try:
             return f'{x:.4f}'
         except OverflowError:  # an int too large for a float
@@ -42,18 +38,6 @@ def _shown(x: object) -> str:
         note = f": {str(x['note'])[:40]}" if 'note' in x else ''
         return f"{str(x['__object__'])[:40]} (not a number{note})"
     return f'{repr(x)[:40]} (not a number)'
-
-
-def _matches(expected: object, got: object) -> bool:
-    """Whether got is expected within tolerance; a non-number never matches."""
-    if not (_is_number(expected) and _is_number(got)):
-        return False
-    try:
-        if math.isnan(expected) or math.isnan(got):
-            return math.isnan(expected) and math.isnan(got)
-        return math.isclose(expected, got, rel_tol=1e-6, abs_tol=1e-9)
-    except OverflowError:
-        return expected == got
 
 
 def _escape(text: str, record: bool = True) -> str:
@@ -77,7 +61,7 @@ def _record(node: dict) -> tuple[str, str | None]:
         text = f'{name} {_shown(value)}'
         if isinstance(expected, dict) and name in expected:
             fill = fill or RIGHT
-            if not _matches(expected[name], value):
+            if not close(expected[name], value):
                 fill = WRONG
                 text += f' (expected {_shown(expected[name])})'
         fields.append(_escape(text))
