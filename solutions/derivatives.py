@@ -4,12 +4,16 @@ def f(x):
 
 def numerical_derivative(f, x, h=0.0001):
     """ the slope of f at x: rise over run, from x to x + h """
+    # BEGIN SOLUTION derivatives: numerical_derivative
     return (f(x + h) - f(x)) / h
+    # END SOLUTION
 
 
 def symmetric_derivative(f, x, h=0.0001):
     """ the slope of f at x from a step of h to either side: (f(x+h) - f(x-h)) / 2h """
+    # BEGIN SOLUTION derivatives: symmetric_derivative
     return (f(x + h) - f(x - h)) / (2 * h)
+    # END SOLUTION
 
 
 if __name__ == '__main__':

@@ -11,7 +11,9 @@ def build_L():
     f = Value(-2.0, label='f')
     L = d * f; L.label = 'L'
 
-    # backpropagate by hand, from L towards the leaves, with the chain rule
+    # backpropagate by hand, from L towards the leaves, with the chain rule:
+    # set L.grad, d.grad, f.grad, e.grad, c.grad, a.grad and b.grad
+    # BEGIN SOLUTION manual_grads: build_L
     L.grad = 1.0
     d.grad = f.data * L.grad   # dL/dd = f
     f.grad = d.data * L.grad   # dL/df = d
@@ -19,4 +21,5 @@ def build_L():
     c.grad = 1.0 * d.grad
     a.grad = b.data * e.grad   # de/da = b
     b.grad = a.data * e.grad   # de/db = a
+    # END SOLUTION
     return L

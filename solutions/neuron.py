@@ -3,6 +3,9 @@ from engine import Value
 
 def build_neuron():
     """ the lecture's single neuron: o = tanh(x1*w1 + x2*w2 + b) """
+    # inputs x1 = 2.0, x2 = 0.0; weights w1 = -3.0, w2 = 1.0; bias b = 6.8813735870195432
+    # label the nodes x1, x2, w1, w2, b, n (the pre-activation) and o (the output), and return o
+    # BEGIN SOLUTION neuron: build_neuron
     # inputs x1,x2
     x1 = Value(2.0, label='x1')
     x2 = Value(0.0, label='x2')
@@ -18,10 +21,12 @@ def build_neuron():
     n = x1w1x2w2 + b; n.label = 'n'
     o = n.tanh(); o.label = 'o'
     return o
+    # END SOLUTION
 
 
 def build_neuron_exp():
     """ the same neuron, with tanh spelled out through exp: (e**2n - 1) / (e**2n + 1) """
+    # BEGIN SOLUTION neuron: build_neuron_exp
     x1 = Value(2.0, label='x1')
     x2 = Value(0.0, label='x2')
     w1 = Value(-3.0, label='w1')
@@ -34,6 +39,7 @@ def build_neuron_exp():
     e = (2*n).exp(); e.label = 'e'
     o = (e - 1) / (e + 1); o.label = 'o'
     return o
+    # END SOLUTION
 
 
 if __name__ == '__main__':

@@ -1,0 +1,58 @@
+"""Generate the student's files from solutions/: every catalog file, with its marked regions stubbed."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from grader import catalog
+from grader.publish.markers import stub_text
+
+NOTEBOOK = 'micrograd.ipynb'
+
+
+class PublishError(Exception):
+    """Publishing cannot go ahead, for a reason the instructor can fix."""
+
+
+def student_files() -> list[str]:
+    """The files students work in, in catalog order: the catalog's `covers` is the only list."""
+    return list(dict.fromkeys(f for e in catalog.load() for f in e.covers))
+
+
+def generate(solutions: Path, only: set[str] | None = None) -> dict[str, str]:
+    """File name -> stub text, generated from the marked solutions (only these exercises' regions, if given)."""
+    solutions = Path(solutions)
+    if not solutions.is_dir():
+        raise PublishError(f'there is no solutions folder at {solutions}')
+    files = {}
+    for name in student_files():
+        path = solutions / name
+        if not path.is_file():
+            raise PublishError(f'{path} is missing: the catalog lists {name}')
+        files[name] = stub_text(path.read_text(encoding='utf-8'), str(path), only)
+    return files
+
+
+def notebook(stubs: dict[str, str]) -> str | None:
+    """The student notebook built from the stubs, or None while grader.notebook has no builder."""
+    try:
+        from grader.notebook import build_notebook  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / 'exercises'
+        folder.mkdir()
+        for name, text in stubs.items():
+            (folder / name).write_text(text, encoding='utf-8')
+        out = Path(tmp) / NOTEBOOK
+        build_notebook(folder, out)
+        return out.read_text(encoding='utf-8')
+
+
+def published(solutions: Path) -> dict[str, str]:
+    """Everything publish writes into exercises/: the stubs and, when it can be built, the notebook."""
+    files = generate(solutions)
+    book = notebook(files)
+    if book is not None:
+        files[NOTEBOOK] = book
+    return files
