@@ -104,6 +104,11 @@ MISCONCEPTIONS: dict[str, Misconception] = {
         'relu passes the wrong gradient',
         "relu's local derivative is 1 where its output is positive and 0 elsewhere: "
         "self.grad += (out.data > 0) * out.grad."),
+    'lr_too_high': Misconception(
+        'a learning rate so high the loss explodes',
+        "The loss grows instead of shrinking: each update jumps so far that it overshoots the minimum. "
+        "Steps this large also push the tanh neurons to +1 or -1, where their gradient is almost 0 and "
+        "training stalls. Step by the lr that train() is given: p.data += -lr * p.grad."),
     'loss_is_mean': Misconception(
         'the loss is a mean, not a sum',
         "The lecture's loss is the sum of squared errors over the examples, not their mean."),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import textwrap
 from dataclasses import asdict
 
@@ -42,9 +43,10 @@ def table(report: Report, color: bool) -> str:
 def feedback_text(fb: Feedback) -> list[str]:
     lines = []
     if fb.misconception:
-        title = MISCONCEPTIONS[fb.misconception].title
-        lines.append(f'   Likely mistake: {title}' + (f' (in {fb.where})' if fb.where else ''))
-        lines.append(textwrap.fill(fb.diagnosis, 100, initial_indent='     ', subsequent_indent='     '))
+        known = MISCONCEPTIONS[fb.misconception]
+        lines.append(f'   Likely mistake: {known.title}' + (f' (in {fb.where})' if fb.where else ''))
+        lines.append(textwrap.fill(fb.diagnosis or known.explanation, 100, initial_indent='     ',
+                                   subsequent_indent='     '))
     place = fb.where and not fb.misconception and fb.where not in fb.summary
     lines.append(f'   {fb.summary}' + (f' [{fb.where}]' if place else ''))
     if fb.expression:
@@ -54,12 +56,26 @@ def feedback_text(fb: Feedback) -> list[str]:
         for d in fb.diffs:
             expected = '' if d.expected is None else f'{d.expected:.6g}'
             lines.append(f'   {d.node:<8} {d.field:<5} {expected:>12} {_got(d.got):>12}')
+    if fb.curve:
+        lines.append(f'   Your loss, step by step: {_got(fb.curve[0])} {sparkline(fb.curve)} {_got(fb.curve[-1])}')
     if fb.hint:
         lines.append(f'   Hint: {fb.hint}')
     if fb.output.strip():
         lines.append('   Your code printed:')
         lines.extend('     | ' + line for line in fb.output.strip().splitlines()[-10:])
     return lines
+
+
+BARS = '▁▂▃▄▅▆▇█'
+
+
+def sparkline(values: list[float]) -> str:
+    """One bar per value, scaled between the smallest and largest; × marks inf or nan."""
+    finite = [v for v in values if math.isfinite(v)]
+    low, high = (min(finite), max(finite)) if finite else (0.0, 0.0)
+    span = high - low
+    return ''.join('×' if not math.isfinite(v) else BARS[3] if span == 0 else
+                   BARS[round((v - low) / span * (len(BARS) - 1))] for v in values)
 
 
 def _got(x: object) -> str:

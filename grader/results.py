@@ -28,6 +28,7 @@ class Feedback:
     output: str = ''  # what the student's code printed during the check
     kind: str = 'wrong'  # wrong, not_implemented, error, syntax, missing_file, timeout, crash
     blocked_by: str = ''  # the exercise whose stub or failure this check ran into
+    curve: list[float] = field(default_factory=list)  # the student's losses, drawn as a sparkline
 
 
 @dataclass

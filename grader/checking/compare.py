@@ -114,10 +114,10 @@ def diagnose(graph: Graph, got: dict, fields: tuple[str, ...]) -> tuple[str, str
                                            ('reset_grads_in_backward', True, True)):
             if _matches(reference.run('expression', args, replay_hooks(traces, seed, reset)), got, fields):
                 return misconception or order_mistake(graph, traces), 'Value.backward'
-    for mistake in reference.RULE_MISTAKES:
-        if _matches(reference.run('expression', args, reference.hooks(mistake)), got, fields):
-            return mistake.misconception, SYMBOL_OF_OP[mistake.op]
-    return '', ''
+    found = {(m.misconception, SYMBOL_OF_OP[m.op]) for m in reference.RULE_MISTAKES
+             if _matches(reference.run('expression', args, reference.hooks(m)), got, fields)}
+    # Two mistakes that explain the same numbers: naming either one could be wrong.
+    return found.pop() if len(found) == 1 else ('', '')
 
 
 def _matches(simulated: dict, got: dict, fields: tuple[str, ...]) -> bool:

@@ -31,18 +31,30 @@ def compare(student, cls, args, kwargs=None, zero_grad=False):
     return got, expected, text, call
 
 
-def fail(summary, text, diffs=(), misconception='', hint=''):
-    raise CheckFailed(Feedback(summary, expression=text, diffs=list(diffs), hint=hint, misconception=misconception,
+def fail(summary, text, diffs=(), misconception='', hint='', where=''):
+    raise CheckFailed(Feedback(summary, expression=text, diffs=list(diffs), hint=hint, misconception=misconception, where=where,
                                diagnosis=MISCONCEPTIONS[misconception].explanation if misconception else ''))
 
 
-def expect_outputs(got, expected, text):
+def expect_bias(student, got, expected, text, call):
+    """Outputs that the reference gives with every bias at 0 mean the neurons leave out their bias."""
+    unbiased = {**call, 'params': [[n[:-1] + [0.0] for n in layer] for layer in call['params']]}
+    outputs = reference.run('module', unbiased)['outputs']
+    if got['outputs'] != expected['outputs'] and all(
+            len(u['values']) == len(g['values']) and all(map(close, u['values'], g['values']))
+            for u, g in zip(outputs, got['outputs'])):
+        fail('the neurons\' outputs leave out the bias', text, misconception='neuron_no_bias',
+             where=student.locate('nn', 'Neuron.__call__'))
+
+
+def expect_outputs(student, got, expected, text):
     for x, g, e in zip(INPUTS, got['outputs'], expected['outputs']):
         if g['kind'] != e['kind']:
             layer_list = e['kind'] == 'value'
             fail(f'model({x}) returned a {g["kind"]}, expected a single Value' if layer_list else
                  f'model({x}) returned a {g["kind"]}, expected a list of Values', text,
-                 misconception='layer_returns_list' if layer_list else '')
+                 misconception='layer_returns_list' if layer_list else '',
+                 where=student.locate('nn', 'Layer.__call__') if layer_list else '')
         diffs = [NodeDiff(f'out[{k}]', 'data', ev, gv) for k, (ev, gv) in enumerate(zip(e['values'], g['values']))
                  if not close(ev, gv)]
         if len(g['values']) != len(e['values']) or diffs:
@@ -57,7 +69,7 @@ def expect_grads(got, expected, text, field='grads'):
         fail('the parameters have the wrong gradients after backward()', text, diffs[:8])
 
 
-def expect_parameters(got, expected, text):
+def expect_parameters(student, got, expected, text):
     want = sorted(map(tuple, expected['parameters']))
     have = got['parameters']
     if None in have:
@@ -66,37 +78,37 @@ def expect_parameters(got, expected, text):
     if sorted(map(tuple, have)) != want:
         missing_bias = any(k == len(expected['grads'][i][j]) - 1 for i, j, k in set(want) - set(map(tuple, have)))
         fail(f'parameters() lists {len(have)} Values; the model has {len(want)} weights and biases', text,
-             misconception='neuron_no_bias' if missing_bias else '')
+             misconception='neuron_no_bias' if missing_bias else '',
+             where=student.locate('nn', 'Neuron.parameters') if missing_bias else '')
 
 
 @pytest.mark.parametrize('nonlin', [True, False])
 def test_neuron(student, nonlin):
     """a Neuron computes tanh(w . x + b), or w . x + b with nonlin=False"""
     got, expected, text, call = compare(student, 'Neuron', [3], {'nonlin': nonlin})
-    unbiased = reference.run('module', {**call, 'params': [[call['params'][0][0][:-1] + [0.0]]]})['outputs']
-    if got['outputs'] != expected['outputs'] and all(
-            close(u['values'][0], g['values'][0]) for u, g in zip(unbiased, got['outputs'])):
-        fail('the neuron\'s output leaves out the bias', text, misconception='neuron_no_bias')
-    expect_outputs(got, expected, text)
+    expect_bias(student, got, expected, text, call)
+    expect_outputs(student, got, expected, text)
     expect_grads(got, expected, text)
-    expect_parameters(got, expected, text)
+    expect_parameters(student, got, expected, text)
 
 
 @pytest.mark.parametrize('nout', [4, 1])
 def test_layer(student, nout):
     """a Layer of nout neurons returns a list, or a single Value when nout == 1"""
-    got, expected, text, _ = compare(student, 'Layer', [3, nout])
-    expect_outputs(got, expected, text)
+    got, expected, text, call = compare(student, 'Layer', [3, nout])
+    expect_bias(student, got, expected, text, call)
+    expect_outputs(student, got, expected, text)
     expect_grads(got, expected, text)
-    expect_parameters(got, expected, text)
+    expect_parameters(student, got, expected, text)
 
 
 def test_mlp(student):
     """MLP(3, [4, 4, 1]) has 41 parameters and matches the reference forward and backward"""
-    got, expected, text, _ = compare(student, 'MLP', [3, [4, 4, 1]])
-    expect_outputs(got, expected, text)
+    got, expected, text, call = compare(student, 'MLP', [3, [4, 4, 1]])
+    expect_bias(student, got, expected, text, call)
+    expect_outputs(student, got, expected, text)
     expect_grads(got, expected, text)
-    expect_parameters(got, expected, text)
+    expect_parameters(student, got, expected, text)
 
 
 def test_zero_grad(student):

@@ -1,4 +1,6 @@
 """Hidden checks for `training`: the loss, and the gradient-descent loop replayed step by step."""
+import math
+
 import pytest
 
 from grader.checking import CheckFailed, close
@@ -86,20 +88,41 @@ def test_training_replay(student, seed):
     if all(close(e, g) for e, g in zip(expected, losses)):
         return
     first = next(k for k, (e, g) in enumerate(zip(expected, losses)) if not close(e, g))
-    feedback = Feedback(f'the loss goes wrong at step {first} (seed {seed})', expression=LOOP,
+    feedback = Feedback(f'the loss goes wrong at step {first} (seed {seed})', expression=LOOP, curve=losses,
                         diffs=[NodeDiff(f'step {k}', 'loss', expected[k], losses[k]) for k in range(first, min(first + 4, STEPS))])
+    raise CheckFailed(diagnosed(feedback, initial, losses))
+
+
+def diagnosed(feedback, initial, losses):
+    """Name the known mistake whose replay gives exactly these losses, else a loss that explodes."""
     for misconception, how in MISTAKES:
         if all(close(e, g) for e, g in zip(replay(initial, **how), losses)):
-            feedback.misconception, feedback.diagnosis = misconception, MISCONCEPTIONS[misconception].explanation
-            break
-    raise CheckFailed(feedback)
+            return name(feedback, misconception)
+    return name(feedback, 'lr_too_high') if explodes(losses) else feedback
+
+
+def explodes(losses):
+    """Signs of steps too large: the loss overflows, grows, jumps up, or freezes high (saturated tanh)."""
+    if not all(math.isfinite(x) for x in losses):
+        return True
+    if losses[-1] < 0.1:
+        return False
+    jumps = any(b > 1.5 * a + 0.1 for a, b in zip(losses, losses[1:]))
+    frozen = all(close(losses[-1], x) for x in losses[STEPS // 2:]) and not close(losses[0], losses[-1])
+    return losses[-1] > losses[0] or jumps or frozen
+
+
+def name(feedback, misconception):
+    feedback.misconception, feedback.diagnosis = misconception, MISCONCEPTIONS[misconception].explanation
+    return feedback
 
 
 @pytest.mark.parametrize('seed', [3, 4])
 def test_training_converges(student, seed):
     """training from several seeds brings the loss below 0.1"""
-    _, losses = run_training(student, seed)
+    initial, losses = run_training(student, seed)
     if not losses[-1] < min(0.1, losses[0]):
-        raise CheckFailed(Feedback(f'after {STEPS} steps the loss is {losses[-1]:.4g} (it started at {losses[0]:.4g}); '
-                                   'it should fall below 0.1', expression=LOOP,
-                                   hint='Each step: forward, zero_grad, backward, then p.data += -lr * p.grad.'))
+        feedback = Feedback(f'after {STEPS} steps the loss is {losses[-1]:.4g} (it started at {losses[0]:.4g}); '
+                            'it should fall below 0.1', expression=LOOP, curve=losses,
+                            hint='Each step: forward, zero_grad, backward, then p.data += -lr * p.grad.')
+        raise CheckFailed(diagnosed(feedback, initial, losses))
