@@ -66,16 +66,19 @@ class Value:
         return Value(other) / self
 
     def backward(self):
-        # topological order all of the children in the graph, iteratively so deep graphs work
-        topo, visited, stack = [], set(), [(self, False)]
+        # topological order all of the children in the graph: a depth-first walk that keeps its own
+        # stack of (node, children still to visit), so deep graphs need no recursion
+        topo, visited, stack = [], {self}, [(self, iter(self._prev))]
         while stack:
-            v, children_done = stack.pop()
-            if children_done:
+            v, children = stack[-1]
+            for child in children:
+                if child not in visited:
+                    visited.add(child)
+                    stack.append((child, iter(child._prev)))
+                    break
+            else:
+                stack.pop()
                 topo.append(v)
-            elif id(v) not in visited:
-                visited.add(id(v))
-                stack.append((v, True))
-                stack.extend((child, False) for child in v._prev)
 
         # go one variable at a time and apply the chain rule to get its gradient
         self.grad = 1.0
