@@ -22,7 +22,7 @@ def run(*args, **kwargs):
 def test_check_solutions_full_marks_exit_0():
     result = run('check', '--submission', ROOT / 'solutions')
     assert result.exit_code == 0
-    assert 'Total: 75/75' in result.output
+    assert 'Total: 85/85' in result.output
     assert '✗' not in result.output
 
 
@@ -31,7 +31,7 @@ def test_bare_grade_in_a_fresh_project_shows_the_first_exercise(tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     result = run()
     assert result.exit_code == 1
-    assert 'Total: 0/75' in result.output
+    assert 'Total: 0/85' in result.output
     assert '── derivatives: Derivatives by hand ──' in result.output
     assert 'not implemented yet: numerical_derivative [derivatives.py:7]' in result.output
     assert 'Start in: exercises/derivatives.py' in result.output
@@ -53,7 +53,7 @@ def test_gradescope_format_is_one_json_document():
     result = run('check', '--submission', ROOT / 'exercises', '--format', 'gradescope')
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
-    assert len(doc['tests']) == 10 and doc['score'] == 0
+    assert len(doc['tests']) == 11 and doc['score'] == 0
     assert set(doc['tests'][0]) == {'name', 'score', 'max_score', 'status', 'output'}
     assert doc['tests'][0]['status'] == 'failed'
 

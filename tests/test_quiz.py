@@ -1,0 +1,132 @@
+"""The concept quiz: graded from quiz.toml like any exercise, with explanations for wrong answers."""
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader import catalog
+from grader.cli import main
+from grader.grading import grade
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = tomllib.loads((ROOT / 'solutions' / 'quiz.toml').read_text())
+QUESTIONS = catalog.get('quiz').covers['quiz.toml']
+STUB = (ROOT / 'exercises' / 'quiz.toml').read_text()
+
+
+def line_of(key: str) -> int:
+    return STUB.splitlines().index(f'{key} = ""') + 1
+
+
+def answered(tmp_path, **answers) -> Path:
+    """A submission whose quiz.toml is the stub with these answers (TOML values) filled in."""
+    folder = tmp_path / 'sub'
+    folder.mkdir(exist_ok=True)
+    text = STUB
+    for key, value in answers.items():
+        text, count = re.subn(rf'^{key} = ""$', f'{key} = {value}', text, flags=re.MULTILINE)
+        assert count == 1, key
+    (folder / 'quiz.toml').write_text(text)
+    return folder
+
+
+def checks(folder: Path) -> dict:
+    report = grade(folder, ['quiz'])
+    return {c.name.split(':')[0]: c for c in report.exercises[0].checks} | {'': report.exercises[0]}
+
+
+def test_the_stub_and_the_key_answer_the_same_questions():
+    stub = tomllib.loads(STUB)
+    assert list(stub) == list(KEY) == list(QUESTIONS)
+    assert set(stub.values()) == {''}
+    assert all(str(v).strip() for v in KEY.values())
+
+
+def test_the_key_gets_full_marks_and_each_question_is_one_check(tmp_path):
+    folder = tmp_path / 'key'
+    folder.mkdir()
+    shutil.copy(ROOT / 'solutions' / 'quiz.toml', folder)
+    found = checks(folder)
+    assert found[''].status == 'passed' and found[''].points == 10
+    assert sorted(k for k in found if k) == sorted(QUESTIONS)
+
+
+def test_unanswered_reads_as_not_answered_yet_with_the_line(tmp_path):
+    found = checks(answered(tmp_path, q1='"b"'))
+    assert found[''].status == 'not_implemented'
+    assert found['q1'].passed
+    fb = found['q2'].feedback
+    assert (fb.kind, fb.summary, fb.where) == ('not_implemented', 'not answered yet: q2', f'quiz.toml:{line_of("q2")}')
+
+
+def test_a_wrong_choice_explains_the_right_answer(tmp_path):
+    found = checks(answered(tmp_path, **{k: _literal(v) for k, v in KEY.items() if k != 'q5'}, q5='"a"'))
+    assert found[''].status == 'failed'
+    assert [k for k, c in found.items() if k and not c.passed] == ['q5']
+    fb = found['q5'].feedback
+    assert fb.summary == 'q5: "a" is not right' and fb.kind == 'wrong'
+    assert fb.hint.startswith('The answer is c.') and 'accumulates' in fb.hint
+
+
+@pytest.mark.parametrize('given', ['"B"', '" b "', '"(b)"', '"b)"'])
+def test_choices_ignore_case_space_and_parentheses(tmp_path, given):
+    assert checks(answered(tmp_path, q1=given))['q1'].passed
+
+
+@pytest.mark.parametrize('given,ok', [('0.138', True), ('"0.1385"', True), ('0.139', True), ('0.15', False),
+                                      ('138', False), ('"about 0.14"', False), ('true', False)])
+def test_numbers_have_a_tolerance(tmp_path, given, ok):
+    c = checks(answered(tmp_path, q2=given))['q2']
+    assert c.passed is ok, c.feedback
+    if not ok and given in ('"about 0.14"', 'true'):
+        assert 'is not a number' in c.feedback.summary and 'The answer' not in (c.feedback.hint or '')
+
+
+def test_a_letter_that_is_not_a_choice_does_not_give_the_answer_away(tmp_path):
+    fb = checks(answered(tmp_path, q1='"e"'))['q1'].feedback
+    assert 'is not one of the choices' in fb.summary and not fb.hint
+
+
+def test_invalid_toml_names_file_line_and_text(tmp_path):
+    folder = answered(tmp_path)
+    path = folder / 'quiz.toml'
+    path.write_text(path.read_text().replace('q4 = ""', 'q4 = 2 (two paths)'))
+    found = checks(folder)
+    fb = found['q1'].feedback
+    line = line_of('q4')
+    assert fb.kind == 'syntax' and fb.where == f'quiz.toml:{line}', fb
+    assert fb.summary.startswith(f'syntax error in quiz.toml:{line}: ') and 'at line' not in fb.summary
+    assert fb.expression.strip() == 'q4 = 2 (two paths)'
+    assert found[''].status == 'failed'
+
+
+def test_missing_huge_and_binary_answer_files(tmp_path):
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    assert checks(empty)['q1'].feedback.summary == 'quiz.toml is missing from the submission folder'
+    huge = answered(tmp_path)
+    (huge / 'quiz.toml').write_text('# ' + 'x' * 100_000 + '\n')
+    assert 'too large' in checks(huge)['q1'].feedback.summary
+    (huge / 'quiz.toml').write_bytes(b'q1 = "\xff"\n')
+    assert 'not UTF-8' in checks(huge)['q1'].feedback.summary
+
+
+def test_cli_shows_the_explanation(tmp_path):
+    folder = answered(tmp_path, **{k: _literal(v) for k, v in KEY.items() if k != 'q8'}, q8='0.2929')
+    result = CliRunner().invoke(main, ['check', 'quiz', '--submission', str(folder)])
+    assert result.exit_code == 1
+    assert '✗ q8: the derivative of tanh' in result.output
+    assert 'q8: 0.2929 is not right [quiz.toml:' in result.output
+    assert 'Hint: The answer is 0.5: d/dn tanh(n) = 1 - tanh(n)**2' in result.output
+
+
+def _literal(value) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
