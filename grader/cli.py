@@ -117,3 +117,7 @@ def graph(submission: Path | None, out: Path) -> None:
 
 def _color(flag: bool | None) -> bool:
     return sys.stdout.isatty() if flag is None else flag
+
+
+from grader.batch.command import batch  # noqa: E402
+main.add_command(batch)

@@ -1,0 +1,58 @@
+"""`grade batch`: a thin Click shell over grader.batch.run.run_batch."""
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from grader.batch.run import BatchResult
+
+
+@click.command()
+@click.argument('submissions_dir', type=click.Path(path_type=Path))
+@click.option('--out', '-o', type=click.Path(path_type=Path), required=True,
+              help='Where to write grades.csv, summary.txt and one folder of feedback per submission.')
+@click.option('--jobs', '-j', type=click.IntRange(min=1), default=None,
+              help='How many submissions to grade at once (default: the number of cores).')
+@click.option('--force', is_flag=True, help='Grade again the submissions that an earlier run already graded.')
+def batch(submissions_dir: Path, out: Path, jobs: int | None, force: bool) -> None:
+    """Grade every submission in SUBMISSIONS_DIR: one folder each, laid out like exercises/."""
+    from grader.batch.progress import Progress
+    from grader.batch.run import run_batch
+    from grader.batch.submissions import BatchError
+
+    progress = Progress(sys.stderr, sys.stderr.isatty())
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        result = run_batch(submissions_dir, out, jobs, force, on_tick=progress)
+    except BatchError as e:
+        raise click.ClickException(str(e)) from None
+    finally:
+        progress.close()
+        signal.signal(signal.SIGTERM, previous)
+    click.echo(closing_text(result))
+    if result.interrupted:
+        sys.exit(130)
+
+
+def closing_text(result: BatchResult) -> str:
+    """The class summary, then what this run did and where the files are."""
+    from grader.batch.outputs import GRADES, SUMMARY
+    from grader.batch.summary import summary_text
+
+    lines = [summary_text(result.summary), f'Graded {len(result.graded)} now']
+    if result.skipped:
+        lines[-1] += f', skipped {len(result.skipped)} graded by an earlier run (--force grades them again)'
+    if result.interrupted:
+        lines.append(f'Interrupted: {len(result.pending)} not graded yet. Run the same command again to finish them.')
+    lines.append(f'Wrote {result.out / GRADES}, {result.out / SUMMARY} and a folder per submission.')
+    return '\n'.join(lines)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    # SIGTERM stops the batch the way Ctrl-C does, so no grading process is left behind.
+    raise KeyboardInterrupt

@@ -1,0 +1,98 @@
+"""The batch's files in OUT, each written atomically, and read back to decide what is already graded."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from grader import catalog, render
+from grader.batch.reports import BadReport, load_stored, results_json, stored
+from grader.batch.worker import Outcome
+
+RESULTS, REPORT, FEEDBACK = 'results.json', 'report.json', 'feedback.txt'
+GRADES, SUMMARY = 'grades.csv', 'summary.txt'
+RESERVED = {GRADES, SUMMARY}
+TEMP_PREFIX = '.partial-'
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path`: readers see old or new, never half."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX + path.name + '.')
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8', errors='backslashreplace', newline='') as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def save(out: Path, name: str, outcome: Outcome) -> None:
+    """OUT/<name>/: feedback.txt and report.json, then results.json, whose presence marks the submission done."""
+    folder = out / name
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder / FEEDBACK, feedback(outcome))
+    write_atomic(folder / REPORT, stored(outcome.report, outcome.note))
+    write_atomic(folder / RESULTS, results_json(outcome.report, outcome.note))
+
+
+def load_finished(out: Path, name: str) -> Outcome | None:
+    """The outcome saved for this submission, or None if it is missing, partial or invalid."""
+    folder = out / name
+    try:
+        if not isinstance(_json_object(folder / RESULTS).get('score'), (int, float)):
+            return None
+        report, note = load_stored((folder / REPORT).read_text(encoding='utf-8'))
+    except (OSError, ValueError, BadReport):
+        return None
+    report.submission = name
+    return Outcome(report, note)
+
+
+def _json_object(path: Path) -> dict:
+    data = json.loads(path.read_text(encoding='utf-8'))
+    if not isinstance(data, dict):
+        raise ValueError('not a JSON object')
+    return data
+
+
+def feedback(outcome: Outcome) -> str:
+    """What the student reads: the table, then the feedback for every exercise that fails on its own account."""
+    report = outcome.report
+    if outcome.note:
+        return f'{report.submission}: this submission could not be graded: {outcome.note}\nScore: 0/{report.max_score}\n'
+    parts = [f'{report.submission}', render.table(report, color=False)]
+    parts += [render.details(e, color=False) for e in report.exercises if not e.passed and e.status != 'blocked']
+    return '\n\n'.join(parts) + '\n'
+
+
+def grades_csv(outcomes: dict[str, Outcome]) -> str:
+    """submission, score, max_score, one column per exercise in catalog order, then a note."""
+    ids = [e.id for e in catalog.load()]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator='\n')
+    writer.writerow(['submission', 'score', 'max_score', *ids, 'note'])
+    for name in sorted(outcomes):
+        report, note = outcomes[name].report, outcomes[name].note
+        points = {e.id: e.points for e in report.exercises}
+        writer.writerow([_cell(name), report.score, report.max_score, *(points.get(i, 0) for i in ids), _cell(note)])
+    return buffer.getvalue()
+
+
+def _cell(text: str) -> str:
+    # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
+    return "'" + text if text[:1] in ('=', '+', '-', '@') else text
+
+
+def remove_partials(out: Path) -> None:
+    """Delete temporary files that an interrupted write left behind."""
+    for path in list(out.glob(TEMP_PREFIX + '*')) + list(out.glob('*/' + TEMP_PREFIX + '*')):
+        try:
+            path.unlink()
+        except OSError:
+            pass

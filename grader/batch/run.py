@@ -1,0 +1,110 @@
+"""run_batch(): grade every submission of a class folder in parallel, keeping OUT valid at every moment."""
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from grader.batch.outputs import GRADES, RESERVED, SUMMARY, grades_csv, load_finished, remove_partials, save, write_atomic
+from grader.batch.progress import Tick
+from grader.batch.reports import unreadable_report
+from grader.batch.submissions import BatchError, Entry, discover
+from grader.batch.summary import ClassSummary, summarize, summary_text
+from grader.batch.worker import Interrupted, Outcome, Workers
+from grader.sandbox.runner import Limits
+
+
+@dataclass
+class BatchResult:
+    """What a batch run did, and where its files are."""
+
+    out: Path
+    outcomes: dict[str, Outcome]  # every submission with a result, graded now or before
+    graded: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # already graded by an earlier run
+    pending: list[str] = field(default_factory=list)  # left for the next run by an interruption
+    interrupted: bool = False
+    summary: ClassSummary | None = None
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def run_batch(submissions: Path, out: Path, jobs: int | None = None, force: bool = False,
+              limits: Limits = Limits(), grade_args: tuple[str, ...] = (),
+              on_tick: Callable[[Tick], None] | None = None) -> BatchResult:
+    """Grade each entry of `submissions` into `out`; Ctrl-C stops cleanly and a rerun finishes the rest."""
+    submissions, out = Path(submissions).resolve(), Path(out).resolve()
+    _check_apart(submissions, out)
+    entries = discover(submissions)
+    out.mkdir(parents=True, exist_ok=True)
+    remove_partials(out)
+    result = BatchResult(out, {})
+    todo: list[Entry] = []
+    for entry in entries:
+        finished = None if force else load_finished(out, entry.name)
+        if entry.name in RESERVED:
+            note = f'its name is taken by the batch\'s own {entry.name}'
+            result.outcomes[entry.name] = Outcome(unreadable_report(entry.name, note), note)
+        elif finished:
+            result.outcomes[entry.name] = finished
+            result.skipped.append(entry.name)
+        else:
+            todo.append(entry)
+    try:
+        _grade_all(todo, out, jobs or default_jobs(), limits, grade_args, result, on_tick)
+    except KeyboardInterrupt:
+        result.interrupted = True
+    result.pending = [e.name for e in todo if e.name not in result.outcomes]
+    result.summary = summarize(result.outcomes)
+    write_atomic(out / GRADES, grades_csv(result.outcomes))
+    write_atomic(out / SUMMARY, summary_text(result.summary))
+    return result
+
+
+def _grade_all(todo: list[Entry], out: Path, jobs: int, limits: Limits, grade_args: tuple[str, ...],
+               result: BatchResult, on_tick: Callable[[Tick], None] | None) -> None:
+    workers = Workers()
+    start = time.monotonic()
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        running: dict[Future, Entry] = {pool.submit(workers.grade, e.name, e.path, limits, grade_args): e for e in todo}
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                entry = running.pop(future)
+                try:
+                    outcome = future.result()
+                except Interrupted:
+                    continue
+                except Exception as e:  # a bug in grading one submission must not stop the others
+                    note = f'the batch failed on it: {type(e).__name__}: {e}'
+                    outcome = Outcome(unreadable_report(entry.name, note), note)
+                save(out, entry.name, outcome)
+                result.outcomes[entry.name] = outcome
+                result.graded.append(entry.name)
+                write_atomic(out / GRADES, grades_csv(result.outcomes))
+                if on_tick:
+                    r = outcome.report
+                    on_tick(Tick(entry.name, r.score, r.max_score, outcome.note, len(result.graded), len(todo),
+                                 time.monotonic() - start))
+    except BaseException:
+        workers.stop_all()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _check_apart(submissions: Path, out: Path) -> None:
+    """OUT may not be inside the class folder (that would change it) nor contain it."""
+    if out == submissions or submissions in out.parents:
+        raise BatchError(f"--out '{out}' is inside the submissions folder, which the batch never writes to")
+    if out in submissions.parents:
+        raise BatchError(f"the submissions folder is inside --out '{out}': choose another --out")

@@ -1,0 +1,134 @@
+"""Finding the submissions in a class folder and making a private, checked copy of each one to grade."""
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_BYTES = 20 << 20  # more than this in one submission is not a set of exercise files
+MAX_FILES = 2000
+SKIPPED_DIRS = {'__pycache__', '.git', '.ipynb_checkpoints', 'venv', '.venv', 'node_modules'}
+
+
+class BatchError(Exception):
+    """The batch cannot start, for a reason the user can fix."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of the class folder: a student's submission, graded under its name."""
+
+    name: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A private copy ready to grade, or the reason the entry cannot be graded."""
+
+    folder: Path | None
+    reason: str = ''
+
+
+def discover(root: Path) -> list[Entry]:
+    """The entries of the class folder, by name; hidden entries (.DS_Store, .git) are not submissions."""
+    root = Path(root)
+    if not root.is_dir():
+        raise BatchError(f"'{root}' is not a folder of submissions")
+    try:
+        names = sorted(os.listdir(root))
+    except OSError as e:
+        raise BatchError(f"cannot read '{root}': {e.strerror}") from None
+    return [Entry(name, root / name) for name in names if not name.startswith('.')]
+
+
+def prepare(entry: Path, workdir: Path) -> Prepared:
+    """Copy the entry into workdir/submission (regular files only) and check that it can be graded."""
+    target = Path(workdir) / 'submission'
+    try:
+        if entry.suffix == '.ipynb' and entry.is_file():
+            return _from_notebook(entry, target)
+        if not entry.is_dir():
+            return Prepared(None, 'not a folder: each submission is a folder laid out like exercises/')
+        _copy_tree(entry, target)
+    except PermissionError as e:
+        return Prepared(None, f'cannot be read: permission denied ({_relative(e.filename, entry)})')
+    except _TooLarge as e:
+        return Prepared(None, str(e))
+    except OSError as e:
+        return Prepared(None, f'cannot be read: {e.strerror or e} ({_relative(e.filename, entry)})')
+    return _checked(target)
+
+
+def _from_notebook(entry: Path, target: Path) -> Prepared:
+    return Prepared(None, 'a notebook: submit the exercise files (.py) in a folder instead')
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """Copy regular files and folders; symbolic links are left out so nothing points at real files."""
+    total, count = 0, 0
+    target.mkdir()
+    for here, dirs, files in os.walk(source, onerror=_raise):
+        rel = Path(here).relative_to(source)
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not os.path.islink(os.path.join(here, d)))
+        for d in dirs:
+            (target / rel / d).mkdir()
+        for name in sorted(files):
+            path = os.path.join(here, name)
+            info = os.lstat(path)
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            total, count = total + info.st_size, count + 1
+            if total > MAX_BYTES or count > MAX_FILES:
+                raise _TooLarge(f'too large to be a set of exercises (over {MAX_BYTES >> 20} MB or {MAX_FILES} files)')
+            shutil.copyfile(path, target / rel / name, follow_symlinks=False)
+
+
+def _checked(folder: Path) -> Prepared:
+    """The folder holding the Python files (the copy itself, or its only subfolder that has them)."""
+    holders = [folder] if _python_files(folder) else [d for d in sorted(folder.iterdir()) if d.is_dir() and _python_files(d)]
+    if not holders:
+        return Prepared(None, 'no Python files: expected the exercise files (engine.py, nn.py, ...)')
+    if len(holders) > 1:
+        return Prepared(None, 'Python files in several folders (' + ', '.join(d.name for d in holders) + '): cannot tell which to grade')
+    for path in _python_files(holders[0]):
+        reason = _undecodable(path)
+        if reason:
+            return Prepared(None, reason)
+    return Prepared(holders[0])
+
+
+def _python_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix == '.py' and p.is_file())
+
+
+def _undecodable(path: Path) -> str:
+    """Why Python could not read this file as source text, or ''."""
+    try:
+        with open(path, 'rb') as f:
+            encoding, _ = tokenize.detect_encoding(f.readline)
+            f.seek(0)
+            f.read().decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as e:
+        return f'{path.name} is not readable text ({type(e).__name__}: {e})'
+    return ''
+
+
+def _relative(filename: object, entry: Path) -> str:
+    if not filename:
+        return entry.name
+    try:
+        return str(Path(str(filename)).relative_to(entry.parent))
+    except ValueError:
+        return Path(str(filename)).name
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+class _TooLarge(Exception):
+    pass

@@ -1,0 +1,89 @@
+"""The class summary: how many pass each exercise, and which checks fail most and why."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from grader import catalog
+from grader.batch.worker import Outcome
+from grader.misconceptions import MISCONCEPTIONS
+from grader.results import CheckResult
+
+
+@dataclass
+class FailingCheck:
+    """One hidden check and how many submissions fail it, with the mistakes diagnosed."""
+
+    exercise: str
+    check: str
+    count: int
+    mistakes: list[tuple[str, int]] = field(default_factory=list)  # (misconception title, how many)
+
+
+@dataclass
+class ClassSummary:
+    """What a whole batch found."""
+
+    submissions: int
+    full_marks: int
+    mean_score: float
+    max_score: int
+    passing: list[tuple[str, int]]  # (exercise id, how many pass), in catalog order
+    failing_checks: list[FailingCheck]
+    ungraded: list[tuple[str, str]]  # (submission, reason)
+
+
+def summarize(outcomes: dict[str, Outcome], top: int = 10) -> ClassSummary:
+    """Count passes per exercise and failures per check; blocked and unwritten exercises count as not passing."""
+    reports = [o.report for o in outcomes.values()]
+    failures: Counter[tuple[str, str]] = Counter()  # (exercise, check) -> submissions failing it
+    mistakes: dict[tuple[str, str], Counter[str]] = {}
+    for report in (o.report for o in outcomes.values() if not o.note):
+        seen: set[tuple[str, str, str]] = set()  # a check run on many graphs counts once per submission
+        for e in report.exercises:
+            if e.status != 'failed':
+                continue  # a blocked exercise's checks fail because of another exercise
+            for c in e.checks:
+                if c.passed or (c.feedback and c.feedback.kind == 'not_implemented'):
+                    continue
+                key = (e.id, c.name)
+                title = _mistake(c)
+                if key + ('',) not in seen:
+                    failures[key] += 1
+                if title and key + (title,) not in seen:
+                    mistakes.setdefault(key, Counter())[title] += 1
+                seen.update({key + ('',), key + (title,)})
+    failing = [FailingCheck(ex, check, n, mistakes.get((ex, check), Counter()).most_common(3))
+               for (ex, check), n in failures.most_common(top)]
+    passing = [(ex.id, sum(e.id == ex.id and e.passed for r in reports for e in r.exercises)) for ex in catalog.load()]
+    return ClassSummary(
+        submissions=len(reports), full_marks=sum(r.full_marks for r in reports),
+        mean_score=sum(r.score for r in reports) / len(reports) if reports else 0.0,
+        max_score=sum(e.points for e in catalog.load()), passing=passing, failing_checks=failing,
+        ungraded=sorted((name, o.note) for name, o in outcomes.items() if o.note))
+
+
+def _mistake(c: CheckResult) -> str:
+    """The title of the mistake diagnosed for a failing check, or ''."""
+    known = MISCONCEPTIONS.get(c.feedback.misconception) if c.feedback and c.feedback.misconception else None
+    return known.title if known else ''
+
+
+def summary_text(s: ClassSummary) -> str:
+    """The summary as the instructor reads it."""
+    lines = [f'Class summary: {s.submissions} submissions, mean score {s.mean_score:.1f}/{s.max_score}, '
+             f'{s.full_marks} with full marks' + (f', {len(s.ungraded)} could not be graded' if s.ungraded else ''),
+             '', 'Passing each exercise:']
+    width = max((len(ex) for ex, _ in s.passing), default=0)
+    for ex, n in s.passing:
+        bar = '█' * round(20 * n / s.submissions) if s.submissions else ''
+        lines.append(f'  {ex:<{width}}  {n:>4}/{s.submissions:<4} {bar}')
+    if s.failing_checks:
+        lines += ['', 'Checks that fail most:']
+        for f in s.failing_checks:
+            lines.append(f'  {f.count:>4}  {f.exercise}: {f.check}')
+            lines += [f'          likely mistake ({n}): {title}' for title, n in f.mistakes]
+    if s.ungraded:
+        lines += ['', 'Could not be graded:']
+        lines += [f'  {name}: {reason}' for name, reason in s.ungraded]
+    return '\n'.join(lines) + '\n'
