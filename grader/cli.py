@@ -121,3 +121,8 @@ def _color(flag: bool | None) -> bool:
 
 from grader.batch.command import batch  # noqa: E402
 main.add_command(batch)
+
+from grader.commands.instructor import new, publish, validate  # noqa: E402
+main.add_command(publish)
+main.add_command(validate)
+main.add_command(new)

@@ -1,0 +1,88 @@
+"""The instructor's commands: `grade publish`, `grade validate` and `grade new`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+SOLUTIONS = click.option('--solutions', type=click.Path(path_type=Path), default=Path('solutions'),
+                         show_default=True, help='The marked solutions.')
+
+
+def _instructor_only(command: str) -> click.ClickException:
+    return click.ClickException(f'grade {command} is for instructors: this copy of the grader was published '
+                                'for students and does not include it')
+
+
+@click.command()
+@SOLUTIONS
+@click.option('--exercises', type=click.Path(path_type=Path), default=Path('exercises'), show_default=True,
+              help='Where the generated stubs go.')
+@click.option('--force', is_flag=True, help='Overwrite files edited since they were generated, after backing them up.')
+@click.option('--out', type=click.Path(path_type=Path), default=None,
+              help='Write a student bundle into this new folder instead (exercises/ is left alone).')
+def publish(solutions: Path, exercises: Path, force: bool, out: Path | None) -> None:
+    """Generate the stubs in exercises/ from the marked solutions, or a student bundle with --out."""
+    from grader.publish import MarkerError, PublishError
+    from grader.publish.bundle import write_bundle
+    from grader.publish.write import publish as publish_files
+
+    try:
+        if out is not None:
+            bundle = write_bundle(solutions, out)
+            click.echo(f'wrote a student bundle of {len(bundle.files)} files into {bundle.folder}')
+            return
+        result = publish_files(solutions, exercises, force=force)
+    except (MarkerError, PublishError) as e:
+        raise click.ClickException(str(e)) from None
+    if result.backed_up:
+        click.echo(f"backed up {', '.join(result.backed_up)} to {result.backup_folder}")
+    click.echo(f'published {len(result.written) + len(result.unchanged)} files into {result.folder}: '
+               f'{len(result.written)} written, {len(result.unchanged)} unchanged')
+
+
+@click.command()
+@click.argument('exercises', nargs=-1)
+@SOLUTIONS
+def validate(exercises: tuple[str, ...], solutions: Path) -> None:
+    """Check the checks: solutions pass, stubs fail, every known mistake is caught and explained."""
+    try:
+        from grader.validation import validate as run_validation
+        from grader.validation.render import text
+    except ImportError:
+        raise _instructor_only('validate') from None
+    from grader.catalog import UnknownExercise
+
+    if not solutions.is_dir():
+        raise click.UsageError(f"there is no solutions folder '{solutions}': run grade validate from the project folder")
+    try:
+        report = run_validation(solutions, list(exercises) or None)
+    except UnknownExercise as e:
+        raise click.BadParameter(str(e), param_hint='EXERCISE') from None
+    click.echo(text(report))
+    sys.exit(0 if report.ok else 1)
+
+
+@click.command()
+@click.argument('exercise_id')
+@SOLUTIONS
+@click.option('--file', 'file', default='', help='The student file it lives in (default: EXERCISE_ID.py).')
+@click.option('--symbol', default='', help='The function or Class.method the student writes (default: EXERCISE_ID).')
+@click.option('--title', default='', help='The title shown to students.')
+def new(exercise_id: str, solutions: Path, file: str, symbol: str, title: str) -> None:
+    """Scaffold a new exercise: catalog entry, failing check module, marked solution, mutants file."""
+    try:
+        from grader.scaffold import ScaffoldError, new_exercise
+    except ImportError:
+        raise _instructor_only('new') from None
+    try:
+        done = new_exercise(exercise_id, solutions, file=file, symbol=symbol, title=title)
+    except ScaffoldError as e:
+        raise click.ClickException(str(e)) from None
+    for path in done.created:
+        click.echo(f'created  {path}')
+    for path in done.appended:
+        click.echo(f'added to {path}')
+    click.echo(f'Next: write the solution and the check, then run `grade validate {done.exercise}` '
+               '(docs/adding-an-exercise.md walks through it).')

@@ -1,0 +1,93 @@
+"""The student bundle: stubs, the grader and the reference engine, ready to hand out; no solutions."""
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import micrograd_ref
+from grader.publish.generate import PublishError, generate, published
+from grader.publish.markers import BEGIN, END, STUB
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = PACKAGE_DIR.parent
+# Instructor tooling stays home: mutants quote solution lines, and scaffolding writes marked solutions.
+INSTRUCTOR_ONLY = ('mutants', 'validation', 'scaffold.py', 'stubs')
+FORBIDDEN = ('solutions', 'tests', 'docs', 'benchmarks', 'mutants')
+
+README_HEAD = """# micrograd exercises
+
+Rebuild [micrograd](https://github.com/karpathy/micrograd), the tiny scalar autograd engine from
+*The spelled-out intro to neural networks and backpropagation*, one graded exercise at a time.
+
+## Set up
+
+```bash
+python -m venv .venv && . .venv/bin/activate && pip install -e .   # install (Python 3.10 to 3.14)
+grade                                                             # grade your work in exercises/
+```
+
+Drawing graphs as SVG or PNG also needs Graphviz's `dot` program (`apt-get install graphviz`,
+`brew install graphviz`, or <https://graphviz.org/download/>).
+"""
+
+
+@dataclass
+class BundleResult:
+    """Where the bundle went and what it holds (paths relative to it)."""
+
+    folder: str
+    files: list[str] = field(default_factory=list)
+
+
+def write_bundle(solutions: Path, out: Path, readme: Path = PROJECT_DIR / 'README.md') -> BundleResult:
+    """Write a student bundle into `out`, which must be new or empty; check that no solution leaked."""
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise PublishError(f'{out} already exists and is not empty: choose a new folder for the bundle')
+    files = published(solutions)
+    stubs = generate(solutions)
+    pyproject = PROJECT_DIR / 'pyproject.toml'
+    if not pyproject.is_file():
+        raise PublishError(f'{pyproject} is missing: the bundle installs with it')
+    out.mkdir(parents=True, exist_ok=True)
+    _write_all(out / 'exercises', files)
+    ignore = shutil.ignore_patterns('__pycache__', '*.pyc', '*.egg-info', *INSTRUCTOR_ONLY)
+    shutil.copytree(PACKAGE_DIR, out / 'grader', ignore=ignore)
+    _write_all(out / 'grader' / 'stubs', stubs)
+    shutil.copytree(Path(micrograd_ref.__file__).parent, out / 'micrograd_ref', ignore=ignore)
+    shutil.copy2(pyproject, out / 'pyproject.toml')
+    (out / 'README.md').write_text(student_readme(readme), encoding='utf-8')
+    problems = audit(out)
+    if problems:
+        raise PublishError(f'the bundle in {out} is not safe to hand out:\n  ' + '\n  '.join(problems))
+    return BundleResult(str(out), sorted(str(p.relative_to(out)) for p in out.rglob('*') if p.is_file()))
+
+
+def _write_all(folder: Path, files: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding='utf-8')
+
+
+def student_readme(readme: Path) -> str:
+    """The install commands, then the project README's student-loop section (when it has one)."""
+    text = readme.read_text(encoding='utf-8') if readme.is_file() else ''
+    section = re.search(r'^## The student loop\n.*?(?=^## |\Z)', text, flags=re.S | re.M)
+    return README_HEAD + ('\n' + section.group(0).rstrip() + '\n' if section else '')
+
+
+def audit(folder: Path) -> list[str]:
+    """What must never reach students: solution folders, instructor files, marker lines."""
+    problems = [f'{p.relative_to(folder)} is instructor-only' for p in folder.rglob('*') if p.name in FORBIDDEN]
+    for path in folder.rglob('*'):
+        if not path.is_file() or path.suffix not in ('.py', '.toml', '.md', '.ipynb', '.txt', ''):
+            continue
+        text = path.read_text(encoding='utf-8', errors='replace')
+        if path.suffix == '.ipynb' and 'SOLUTION' in text:
+            problems.append(f'{path.relative_to(folder)} mentions SOLUTION')
+        for n, line in enumerate(text.splitlines(), 1):
+            if BEGIN.match(line) or END.match(line) or STUB.match(line):
+                problems.append(f'{path.relative_to(folder)}:{n} holds a solution marker')
+    return problems
