@@ -43,16 +43,18 @@ def main(ctx: click.Context) -> None:
 @main.command()
 @click.argument('exercises', nargs=-1)
 @SUBMISSION
+@click.option('--notebook', type=click.Path(path_type=Path), default=None,
+              help='Grade the code cells of this Jupyter notebook instead of a folder.')
 @click.option('--format', 'fmt', type=click.Choice(['text', 'json', 'gradescope']), default='text')
 @COLOR
-def check(exercises: tuple[str, ...], submission: Path | None, fmt: str, color: bool | None) -> None:
+def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | None, fmt: str,
+          color: bool | None) -> None:
     """Run the hidden checks; exit 0 only with full marks."""
     from grader.grading import GradingError, grade
 
     ids = exercise_ids(exercises) or None
-    folder = default_submission(submission)
     try:
-        report = grade(folder, ids)
+        report = notebook_report(notebook, submission, ids) if notebook else grade(default_submission(submission), ids)
     except GradingError as e:
         raise click.ClickException(str(e)) from None
     if fmt == 'json':
@@ -62,6 +64,22 @@ def check(exercises: tuple[str, ...], submission: Path | None, fmt: str, color: 
     else:
         click.echo(render.text(report, color=_color(color)))
     sys.exit(0 if report.full_marks else 1)
+
+
+def notebook_report(notebook: Path, submission: Path | None, ids: list[str] | None):
+    """Grade a notebook's cells; what it lacked goes to stderr, so stdout stays one document."""
+    from grader.notebook.extract import NotebookError
+    from grader.notebook.grading import grade_notebook, problems_text
+
+    if submission:
+        raise click.UsageError('give --submission or --notebook, not both')
+    try:
+        graded = grade_notebook(notebook, ids)
+    except NotebookError as e:
+        raise click.UsageError(str(e)) from None
+    if graded.problems:
+        click.echo(problems_text(graded.problems, notebook), err=True)
+    return graded.report
 
 
 @main.command(name='list')
