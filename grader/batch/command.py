@@ -30,7 +30,7 @@ def batch(submissions_dir: Path, out: Path, jobs: int | None, force: bool) -> No
     try:
         result = run_batch(submissions_dir, out, jobs, force, on_tick=progress)
     except BatchError as e:
-        raise click.ClickException(str(e)) from None
+        raise click.UsageError(str(e)) from None
     finally:
         progress.close()
         signal.signal(signal.SIGTERM, previous)

@@ -16,12 +16,15 @@ RESULTS, REPORT, FEEDBACK = 'results.json', 'report.json', 'feedback.txt'
 GRADES, SUMMARY = 'grades.csv', 'summary.txt'
 RESERVED = {GRADES, SUMMARY}
 TEMP_PREFIX = '.partial-'
+UMASK = os.umask(0o022)
+os.umask(UMASK)
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write to a temporary file beside `path`, then rename it over `path`: readers see old or new, never half."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX + path.name + '.')
     try:
+        os.fchmod(fd, 0o666 & ~UMASK)  # mkstemp makes files only their owner can read
         with os.fdopen(fd, 'w', encoding='utf-8', errors='backslashreplace', newline='') as f:
             f.write(text)
             f.flush()

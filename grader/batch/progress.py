@@ -1,6 +1,7 @@
 """The batch's progress: a bar with a running count and an ETA on a terminal, plain lines otherwise."""
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -49,7 +50,7 @@ class Progress:
 
     def __call__(self, tick: Tick) -> None:
         if self.tty:
-            line = bar_line(tick)[:120]
+            line = bar_line(tick)[:shutil.get_terminal_size().columns - 1]
             self.stream.write('\r' + line.ljust(self._width))
             self._width = len(line)
         else:

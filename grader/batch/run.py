@@ -38,7 +38,7 @@ def default_jobs() -> int:
 
 
 def run_batch(submissions: Path, out: Path, jobs: int | None = None, force: bool = False,
-              limits: Limits = Limits(), grade_args: tuple[str, ...] = (),
+              limits: Limits = Limits(),
               on_tick: Callable[[Tick], None] | None = None) -> BatchResult:
     """Grade each entry of `submissions` into `out`; Ctrl-C stops cleanly and a rerun finishes the rest."""
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
@@ -59,7 +59,7 @@ def run_batch(submissions: Path, out: Path, jobs: int | None = None, force: bool
         else:
             todo.append(entry)
     try:
-        _grade_all(todo, out, jobs or default_jobs(), limits, grade_args, result, on_tick)
+        _grade_all(todo, out, jobs or default_jobs(), limits, result, on_tick)
     except KeyboardInterrupt:
         result.interrupted = True
     result.pending = [e.name for e in todo if e.name not in result.outcomes]
@@ -69,13 +69,12 @@ def run_batch(submissions: Path, out: Path, jobs: int | None = None, force: bool
     return result
 
 
-def _grade_all(todo: list[Entry], out: Path, jobs: int, limits: Limits, grade_args: tuple[str, ...],
-               result: BatchResult, on_tick: Callable[[Tick], None] | None) -> None:
+def _grade_all(todo: list[Entry], out: Path, jobs: int, limits: Limits, result: BatchResult, on_tick: Callable[[Tick], None] | None) -> None:
     workers = Workers()
     start = time.monotonic()
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        running: dict[Future, Entry] = {pool.submit(workers.grade, e.name, e.path, limits, grade_args): e for e in todo}
+        running: dict[Future, Entry] = {pool.submit(workers.grade, e.name, e.path, limits): e for e in todo}
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:

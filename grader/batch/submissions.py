@@ -107,13 +107,16 @@ def _python_files(folder: Path) -> list[Path]:
 
 def _undecodable(path: Path) -> str:
     """Why Python could not read this file as source text, or ''."""
-    try:
-        with open(path, 'rb') as f:
+    with open(path, 'rb') as f:
+        try:
             encoding, _ = tokenize.detect_encoding(f.readline)
-            f.seek(0)
+        except SyntaxError:
+            return f'{path.name} is not readable text: it is not UTF-8, and declares no encoding Python knows'
+        f.seek(0)
+        try:
             f.read().decode(encoding)
-    except (SyntaxError, UnicodeDecodeError, LookupError) as e:
-        return f'{path.name} is not readable text ({type(e).__name__}: {e})'
+        except UnicodeDecodeError as e:
+            return f'{path.name} is not readable text: byte {e.start} is not {encoding} ({e.reason})'
     return ''
 
 

@@ -1,6 +1,7 @@
 """Grading one submission in its own `grade check` process, which can be stopped from outside."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -20,7 +21,7 @@ from grader.sandbox.runner import Limits
 GRADER_ROOT = str(Path(grader.__file__).resolve().parent.parent)
 # -I keeps the working folder and PYTHON* variables off the grading process's path, so nothing
 # next to a submission can pass for the grader; the path inserted is the grader's own.
-LAUNCH = f'import sys; sys.path.insert(0, {GRADER_ROOT!r}); from grader.cli import main; main(prog_name="grade")'
+LAUNCH = f'import sys; sys.path.insert(0, {GRADER_ROOT!r}); from grader.batch.worker import main; main()'
 SLACK_SECONDS = 30.0  # beyond the sandbox's own bound: the grading process's start-up and pytest
 
 
@@ -44,19 +45,18 @@ class Workers:
         self._lock = threading.Lock()
         self.stopping = False
 
-    def grade(self, name: str, entry: Path, limits: Limits, extra_args: tuple[str, ...] = ()) -> Outcome:
+    def grade(self, name: str, entry: Path, limits: Limits) -> Outcome:
         """Grade a private copy of the entry; a crash or timeout becomes a score-0 outcome with the reason."""
-        with tempfile.TemporaryDirectory(prefix='grade-batch-') as workdir:
+        with tempfile.TemporaryDirectory(prefix='grade-batch-', ignore_cleanup_errors=True) as workdir:
             prepared = prepare(entry, Path(workdir))
             if not prepared.folder:
                 return Outcome(unreadable_report(name, prepared.reason), prepared.reason)
-            cmd = [sys.executable, '-I', '-c', LAUNCH, 'check', '--format', 'json',
-                   '--submission', str(prepared.folder), *extra_args]
+            cmd = [sys.executable, '-I', '-c', LAUNCH, str(prepared.folder), json.dumps(dataclasses.asdict(limits))]
             code, out, err = self._run(cmd, workdir, limits.submission_seconds + SLACK_SECONDS)
         if code is None:
             return _failed(name, 'grading did not finish in time')
         try:
-            report = report_from_dict(json.loads(out)) if code in (0, 1) else None
+            report = report_from_dict(json.loads(out)) if code == 0 else None
         except (ValueError, BadReport):
             report = None
         if report is None:
@@ -93,6 +93,18 @@ class Workers:
             running = list(self._running)
         for proc in running:
             _stop(proc)
+
+
+def main() -> None:
+    """The grading process: grade the folder in argv[1] under the limits in argv[2]; print the report as JSON."""
+    from grader import render
+    from grader.grading import GradingError, grade
+
+    try:
+        report = grade(Path(sys.argv[1]), None, Limits(**json.loads(sys.argv[2])))
+    except GradingError as e:
+        sys.exit(f'grading failed: {e}')
+    sys.stdout.write(render.as_json(report))
 
 
 def _stop(proc: subprocess.Popen) -> None:

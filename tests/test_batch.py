@@ -1,0 +1,231 @@
+"""`grade batch` over a class folder that mixes correct, buggy, hostile and unreadable submissions."""
+import csv
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader import catalog
+from grader.batch import outputs
+from grader.batch.run import run_batch
+from grader.cli import main
+from grader.sandbox.runner import Limits
+from mutate import make_submission
+
+ROOT = Path(__file__).resolve().parent.parent
+FAST = Limits(check_seconds=1.0, submission_seconds=20.0)
+IDS = [e.id for e in catalog.load()]
+FULL = sum(e.points for e in catalog.load())
+TANH = ('engine.py', 'self.grad += (1 - t**2) * out.grad', 'self.grad += (1 - self.data**2) * out.grad')
+SABOTAGE = '''import glob, os
+_here = os.path.dirname(os.path.abspath(__file__))
+for _p in glob.glob('../*/engine.py') + glob.glob(os.path.join(_here, '..', '*', 'engine.py')):
+    if os.path.abspath(_p) != os.path.abspath(__file__):
+        with open(_p, 'w') as _f:
+            _f.write('raise SystemExit("sabotaged")\\n')
+'''
+
+
+def prefixed(folder, prefix, file='engine.py'):
+    path = folder / file
+    path.write_text(prefix + '\n' + path.read_text())
+    return folder
+
+
+def tree_hash(root):
+    """Every path, mode and byte under root: any change to the class folder changes it."""
+    digest = hashlib.sha256()
+    for here, dirs, files in sorted(os.walk(root)):
+        dirs.sort()
+        for name in sorted(dirs + files):
+            path = os.path.join(here, name)
+            info = os.lstat(path)
+            digest.update(f'{os.path.relpath(path, root)}:{info.st_mode}:{info.st_size}'.encode())
+            if os.path.isfile(path) and not os.path.islink(path):
+                digest.update(Path(path).read_bytes())
+    return digest.hexdigest()
+
+
+def read_csv(path):
+    with open(path, newline='') as f:
+        return {row['submission']: row for row in csv.DictReader(f)}
+
+
+@pytest.fixture(scope='module')
+def graded_class(tmp_path_factory):
+    """One batch over a mixed class, shared by the tests that read its outputs."""
+    base = tmp_path_factory.mktemp('class')
+    klass = base / 'class'
+    klass.mkdir()
+    make_submission(klass, name='alice')
+    make_submission(klass, [TANH], name='bob')
+    prefixed(make_submission(klass, name='eve'), 'import os; os._exit(0)')
+    prefixed(make_submission(klass, name='loop'), 'while True:\n    pass')
+    prefixed(make_submission(klass, name='mallory'), SABOTAGE)
+    (klass / 'notes.txt').write_text('not a submission')
+    (klass / 'empty').mkdir()
+    (klass / 'empty' / 'README.md').write_text('forgot the code')
+    make_submission(klass, name='garbled')
+    (klass / 'garbled' / 'nn.py').write_bytes(b'\xff\xfe\x00 not text')
+    before = tree_hash(klass)
+    result = run_batch(klass, base / 'out', jobs=2, limits=FAST)
+    return klass, base / 'out', result, before
+
+
+def test_every_submission_gets_a_row_in_catalog_order(graded_class):
+    klass, out, result, _ = graded_class
+    with open(out / 'grades.csv', newline='') as f:
+        header = next(csv.reader(f))
+    assert header == ['submission', 'score', 'max_score', *IDS, 'note']
+    rows = read_csv(out / 'grades.csv')
+    assert sorted(rows) == ['alice', 'bob', 'empty', 'eve', 'garbled', 'loop', 'mallory', 'notes.txt']
+    assert rows['alice']['score'] == str(FULL) and rows['alice']['note'] == ''
+    assert rows['bob']['local_backward'] == '0' and rows['bob']['forward_ops'] == '5'
+    assert all(rows[n]['max_score'] == str(FULL) for n in rows)
+    for name, row in rows.items():
+        assert int(row['score']) == sum(int(row[i]) for i in IDS), name
+    assert result.graded and not result.skipped and not result.interrupted
+
+
+def test_hostile_submissions_are_contained(graded_class):
+    klass, out, _, before = graded_class
+    rows = read_csv(out / 'grades.csv')
+    assert rows['eve']['forward_ops'] == '0' and int(rows['eve']['score']) < FULL
+    assert 'exit code 0' in (out / 'eve' / 'feedback.txt').read_text()
+    assert rows['loop']['forward_ops'] == '0' and 'did not finish in time' in (out / 'loop' / 'feedback.txt').read_text()
+    # mallory's writes landed in her own private copy's surroundings: she still passes, and so does alice
+    assert rows['mallory']['score'] == str(FULL) and rows['alice']['score'] == str(FULL)
+    assert tree_hash(klass) == before, 'the batch changed the submissions folder'
+
+
+def test_unreadable_submissions_get_zero_and_the_reason(graded_class):
+    _, out, _, _ = graded_class
+    rows = read_csv(out / 'grades.csv')
+    assert rows['notes.txt']['score'] == '0' and 'not a folder' in rows['notes.txt']['note']
+    assert rows['empty']['score'] == '0' and 'no Python files' in rows['empty']['note']
+    assert rows['garbled']['score'] == '0' and 'nn.py is not readable text: it is not UTF-8' in rows['garbled']['note']
+    assert 'grade-batch' not in rows['garbled']['note'], 'the reason names a private temporary path'
+    doc = json.loads((out / 'garbled' / 'results.json').read_text())
+    assert doc['score'] == 0 and 'nn.py is not readable text' in doc['output']
+
+
+def test_results_json_is_gradescope_format_for_everyone(graded_class):
+    _, out, _, _ = graded_class
+    for name in read_csv(out / 'grades.csv'):
+        doc = json.loads((out / name / 'results.json').read_text())
+        assert doc['score'] == sum(t['score'] for t in doc['tests']), name
+        assert [t['name'].split(':')[0] for t in doc['tests']] == IDS
+        assert all(set(t) >= {'name', 'score', 'max_score', 'status', 'output'} for t in doc['tests'])
+        assert (out / name / 'feedback.txt').read_text().startswith(name)
+    assert not list(out.rglob(outputs.TEMP_PREFIX + '*')), 'a temporary file was left behind'
+
+
+def test_summary_counts_passes_and_names_mistakes(graded_class):
+    _, out, result, _ = graded_class
+    text = (out / 'summary.txt').read_text()
+    assert text.startswith('Class summary: 8 submissions')
+    assert ', 2 with full marks, 3 could not be graded' in text
+    passing = dict(result.summary.passing)
+    assert passing['local_backward'] == 2 and passing['derivatives'] == 5  # alice, mallory; + bob, eve, loop
+    tanh = [f for f in result.summary.failing_checks if f.exercise == 'local_backward']
+    assert tanh and tanh[0].count == 1 and 'the tanh derivative uses the input' in tanh[0].mistakes[0][0]
+    assert 'likely mistake (1): the tanh derivative uses the input' in text
+    assert 'notes.txt: not a folder' in text
+
+
+def test_rerun_skips_finished_submissions(graded_class):
+    klass, out, first, _ = graded_class
+    stamp = {p: p.stat().st_mtime_ns for p in out.glob('*/results.json')}
+    grades = (out / 'grades.csv').read_text()
+    again = run_batch(klass, out, jobs=2, limits=FAST)
+    assert again.graded == [] and again.skipped == sorted(first.graded)
+    assert {p: p.stat().st_mtime_ns for p in out.glob('*/results.json')} == stamp
+    assert (out / 'grades.csv').read_text() == grades
+
+
+def test_force_and_invalid_results_grade_again(tmp_path):
+    klass = tmp_path / 'class'
+    (klass / 'alice').mkdir(parents=True)
+    shutil.copy(ROOT / 'solutions' / 'derivatives.py', klass / 'alice')  # quick to grade: one file
+    run_batch(klass, tmp_path / 'out', jobs=1, limits=FAST)
+    score = read_csv(tmp_path / 'out' / 'grades.csv')['alice']['score']
+    (tmp_path / 'out' / 'alice' / 'results.json').write_text('{"score": 8')  # as if cut off
+    assert run_batch(klass, tmp_path / 'out', jobs=1, limits=FAST).graded == ['alice']
+    assert run_batch(klass, tmp_path / 'out', jobs=1, limits=FAST).skipped == ['alice']
+    assert run_batch(klass, tmp_path / 'out', jobs=1, force=True, limits=FAST).graded == ['alice']
+    assert read_csv(tmp_path / 'out' / 'grades.csv')['alice']['score'] == score == '5'
+
+
+def test_cli_batch_prints_progress_and_summary(tmp_path):
+    klass = tmp_path / 'class'
+    klass.mkdir()
+    (klass / 'stray.txt').write_text('x')
+    result = CliRunner().invoke(main, ['batch', str(klass), '--out', str(tmp_path / 'out')])
+    assert result.exit_code == 0, result.output
+    assert '1/1 stray.txt not graded: not a folder' in result.output  # plain progress lines off a terminal
+    assert 'Class summary: 1 submissions' in result.output and 'grades.csv' in result.output
+
+
+def test_cli_refuses_bad_folders(tmp_path):
+    klass = tmp_path / 'class'
+    klass.mkdir()
+    missing = CliRunner().invoke(main, ['batch', str(tmp_path / 'nope'), '--out', str(tmp_path / 'out')])
+    assert missing.exit_code == 2 and 'is not a folder of submissions' in missing.output
+    inside = CliRunner().invoke(main, ['batch', str(klass), '--out', str(klass / 'out')])
+    assert inside.exit_code == 2 and 'inside the submissions folder' in inside.output
+    assert list(klass.iterdir()) == []
+    no_out = CliRunner().invoke(main, ['batch', str(klass)])
+    assert no_out.exit_code == 2 and '--out' in no_out.output
+
+
+def test_sigint_mid_batch_leaves_valid_files_and_a_rerun_finishes(tmp_path):
+    """A real `grade batch` process, interrupted while it grades its second submission."""
+    klass, out, scratch = tmp_path / 'class', tmp_path / 'out', tmp_path / 'scratch'
+    for name in ('a', 'b', 'c'):
+        (klass / name).mkdir(parents=True)
+        (klass / name / 'derivatives.py').write_text('import time\ntime.sleep(1)\n' +
+                                                     (ROOT / 'solutions' / 'derivatives.py').read_text())
+    scratch.mkdir()
+    before = tree_hash(klass)
+    env = {**os.environ, 'PYTHONPATH': str(ROOT), 'TMPDIR': str(scratch)}
+    proc = subprocess.Popen([sys.executable, '-m', 'grader', 'batch', str(klass), '--out', str(out), '--jobs', '1'],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    first = proc.stderr.readline()
+    assert first.startswith('1/3 a 5/'), first
+    time.sleep(0.3)  # b's grading process is running now
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert 'Interrupted: 2 not graded yet. Run the same command again to finish them.' in stdout
+    assert sorted(read_csv(out / 'grades.csv')) == ['a']
+    for path in out.rglob('*'):
+        assert not path.name.startswith(outputs.TEMP_PREFIX), path
+        if path.suffix == '.json':
+            json.loads(path.read_text())
+    assert not (out / 'b' / 'results.json').exists()
+    assert list(scratch.iterdir()) == [], 'a private copy was left behind'
+    assert not processes_inside(scratch), 'a grading process outlived the batch'
+    assert tree_hash(klass) == before
+    rerun = run_batch(klass, out, jobs=2)
+    assert rerun.skipped == ['a'] and sorted(rerun.graded) == ['b', 'c']
+    assert sorted(read_csv(out / 'grades.csv')) == ['a', 'b', 'c']
+
+
+def processes_inside(folder):
+    """Processes whose working folder is under `folder`."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        try:
+            if os.readlink(f'/proc/{pid}/cwd').startswith(str(folder)):
+                found.append(pid)
+        except OSError:
+            pass
+    return found
