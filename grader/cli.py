@@ -7,29 +7,7 @@ from pathlib import Path
 import click
 
 from grader import catalog, render
-from grader.catalog import UnknownExercise
-
-SUBMISSION = click.option('--submission', '-s', type=click.Path(path_type=Path), default=None,
-                          help='The folder to grade (default: ./exercises).')
-COLOR = click.option('--color/--no-color', default=None, help='Colour the output (default: when on a terminal).')
-
-
-def default_submission(submission: Path | None) -> Path:
-    """The folder to grade: as given, else ./exercises, with a clear error when it is missing."""
-    folder = submission or Path('exercises')
-    if not folder.exists():
-        where = f"there is no folder '{folder}'" if submission else 'there is no exercises/ folder here'
-        raise click.UsageError(f'{where}: run grade from the project folder, or pass --submission DIR')
-    if not folder.is_dir():
-        raise click.UsageError(f"'{folder}' is not a folder")
-    return folder
-
-
-def exercise_ids(names: tuple[str, ...]) -> list[str]:
-    try:
-        return [catalog.get(n).id for n in names]
-    except UnknownExercise as e:
-        raise click.BadParameter(str(e), param_hint='EXERCISE') from None
+from grader.commands.options import COLOR, SUBMISSION, default_submission, exercise_ids, use_color
 
 
 @click.group(invoke_without_command=True)
@@ -62,7 +40,7 @@ def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | 
     elif fmt == 'gradescope':
         click.echo(render.gradescope(report))
     else:
-        click.echo(render.text(report, color=_color(color)))
+        click.echo(render.text(report, color=use_color(color)))
     sys.exit(0 if report.full_marks else 1)
 
 
@@ -90,7 +68,7 @@ def list_(submission: Path | None, color: bool | None) -> None:
     from grader.grading import grade
 
     report = grade(default_submission(submission))
-    click.echo(render.table(report, _color(color)))
+    click.echo(render.table(report, use_color(color)))
     nxt = report.first_failing
     click.echo(f'\nNext: {nxt.id} — {nxt.title}' if nxt else '\nAll done: full marks.')
 
@@ -133,12 +111,11 @@ def graph(submission: Path | None, out: Path) -> None:
     click.echo(f'wrote {result.path}')
 
 
-def _color(flag: bool | None) -> bool:
-    return sys.stdout.isatty() if flag is None else flag
-
-
 from grader.batch.command import batch  # noqa: E402
 main.add_command(batch)
+
+from grader.commands.watch import watch  # noqa: E402
+main.add_command(watch)
 
 from grader.commands.instructor import new, publish, validate  # noqa: E402
 main.add_command(publish)

@@ -1,0 +1,1 @@
+"""Click commands that live outside grader/cli.py, each a thin shell over one library function."""

@@ -1,0 +1,97 @@
+"""Watch mode: re-grade a submission whenever one of its files is saved, one update per change."""
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from grader.grading import GradingError, grade
+from grader.results import Report
+
+Grader = Callable[[Path, Optional[list[str]]], Report]
+
+
+@dataclass
+class WatchUpdate:
+    """One re-grade: the report (or why there is none), what triggered it, and what newly passes."""
+
+    report: Report | None
+    changed: list[str] = field(default_factory=list)  # the saved files' names; empty for the first run
+    partial: bool = False  # only the exercise in focus was re-graded; a full run follows
+    newly_passed: list[str] = field(default_factory=list)
+    error: str = ''
+    seconds: float = 0.0
+
+    @property
+    def focus(self) -> str:
+        """The exercise to work on: the first that does not pass ('' with full marks)."""
+        first = self.report.first_failing if self.report else None
+        return first.id if first else ''
+
+
+def watch(submission: Path, stop_event: threading.Event | None = None, grader: Grader = grade) -> Iterator[WatchUpdate]:
+    """Grade now, then after every save: the exercise in focus first (fast), then everything."""
+    import watchfiles
+
+    submission = Path(submission)
+    last = _run(grader, submission, None, None, [])
+    yield last
+    for changes in watchfiles.watch(submission, watch_filter=watchfiles.PythonFilter(), step=50,
+                                    stop_event=stop_event, raise_interrupt=True):
+        changed = sorted({Path(path).name for _, path in changes})
+        previous = last.report
+        if previous and not previous.full_marks:
+            yield _run(grader, submission, [last.focus], previous, changed)
+        last = _run(grader, submission, None, previous, changed)
+        yield last
+
+
+def _run(grader: Grader, submission: Path, ids: list[str] | None, previous: Report | None,
+         changed: list[str]) -> WatchUpdate:
+    """One grading run, merged into the previous report when it covered only some exercises."""
+    start = time.monotonic()
+    try:
+        with _ctrl_c_survives_pytest():
+            report = grader(submission, ids)
+    except GradingError as e:
+        return WatchUpdate(None, changed, error=str(e), seconds=time.monotonic() - start)
+    except Exception as e:  # noqa: BLE001 - the watcher must outlive any one failed run
+        return WatchUpdate(None, changed, error=f'grading failed: {e!r}', seconds=time.monotonic() - start)
+    if ids and previous:
+        fresh = {e.id: e for e in report.exercises}
+        report = Report(report.submission, [fresh.get(e.id, e) for e in previous.exercises], report.seconds)
+    return WatchUpdate(report, changed, partial=bool(ids), newly_passed=_newly_passed(previous, report),
+                       seconds=time.monotonic() - start)
+
+
+def _newly_passed(before: Report | None, after: Report) -> list[str]:
+    if before is None:
+        return []
+    passed = {e.id for e in before.exercises if e.passed}
+    return [e.id for e in after.exercises if e.passed and e.id not in passed]
+
+
+@contextmanager
+def _ctrl_c_survives_pytest() -> Iterator[None]:
+    """pytest turns Ctrl-C into an exit code; remember it so that watching still stops."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed: list[bool] = []
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        pressed.append(True)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt

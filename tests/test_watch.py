@@ -1,0 +1,143 @@
+"""grade watch: the library yields one update per save; the real command survives edits and Ctrl-C."""
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from grader.commands.watch import screen
+from grader.grading import grade
+from grader.watch import watch
+from mutate import make_submission
+
+ROOT = Path(__file__).resolve().parent.parent
+ONE_SIDED = '(f(x + h) - f(x)) / h'
+BROKEN = (('derivatives.py', ONE_SIDED, '(f(x + h) - f(x)) / (2 * h)'),)
+
+
+def small_grade(submission, ids):
+    """Grading limited to two quick exercises keeps these tests fast; the full set is graded elsewhere."""
+    return grade(submission, ids or ['derivatives', 'forward_ops'])
+
+
+class Watcher:
+    """watch() running in a thread, its updates in a queue."""
+
+    def __init__(self, folder: Path):
+        self.stop = threading.Event()
+        self.updates: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._run, args=(folder,), daemon=True)
+        self.thread.start()
+
+    def _run(self, folder: Path) -> None:
+        for update in watch(folder, stop_event=self.stop, grader=small_grade):
+            self.updates.put(update)
+
+    def next(self, timeout: float = 20):
+        return self.updates.get(timeout=timeout)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=10)
+        assert not self.thread.is_alive(), 'watch() did not stop when asked'
+
+
+def save(path: Path, text: str) -> None:
+    time.sleep(0.2)  # let the watcher settle, as a person's edits are never instantaneous
+    path.write_text(text)
+
+
+def test_updates_follow_saves_and_move_on_when_one_passes(tmp_path):
+    folder = make_submission(tmp_path, BROKEN)
+    watcher = Watcher(folder)
+    try:
+        first = watcher.next()
+        assert first.changed == [] and first.focus == 'derivatives' and not first.partial
+        source = folder / 'derivatives.py'
+        save(source, source.read_text().replace('(f(x + h) - f(x)) / (2 * h)', ONE_SIDED))
+        quick = watcher.next()
+        assert quick.changed == ['derivatives.py'] and quick.partial and quick.newly_passed == ['derivatives']
+        full = watcher.next()
+        assert not full.partial and full.report.full_marks and full.focus == ''
+        assert 'All done' in screen(full, folder, color=False)
+    finally:
+        watcher.close()
+
+
+def test_survives_syntax_errors_and_deleted_files(tmp_path):
+    folder = make_submission(tmp_path)
+    watcher = Watcher(folder)
+    try:
+        assert watcher.next().report.full_marks
+        source = folder / 'derivatives.py'
+        good = source.read_text()
+        save(source, good.replace('return (f(x + h) - f(x)) / h', 'return (f(x + h) - f(x) / h'))  # half-typed
+        update = watcher.next()  # with full marks before, there is no focus: everything is graded at once
+        assert not update.partial and update.focus == 'derivatives'
+        assert 'syntax error in derivatives.py' in screen(update, folder, False)
+        source.unlink()
+        update = _last_settled(watcher)
+        assert 'derivatives.py is missing' in screen(update, folder, False)
+        save(source, good)
+        assert _last_settled(watcher).report.full_marks
+    finally:
+        watcher.close()
+
+
+def _last_settled(watcher: Watcher):
+    """The last update once the watcher is quiet (an editor's save may be several file events)."""
+    update = watcher.next()
+    while True:
+        try:
+            update = watcher.next(timeout=1.5)
+        except queue.Empty:
+            return update
+
+
+def test_screen_says_why_it_cannot_grade():
+    from grader.watch import WatchUpdate
+    text = screen(WatchUpdate(None, ['engine.py'], error='gone is not a folder of exercises'), Path('gone'), False)
+    assert 'Could not grade: gone is not a folder of exercises' in text and 'Waiting for the next save' in text
+
+
+def test_grade_watch_as_a_program(tmp_path):
+    """The real command in a subprocess: a save shows the new result; Ctrl-C quits with no traceback."""
+    folder = make_submission(tmp_path, BROKEN)
+    proc = subprocess.Popen([sys.executable, '-m', 'grader', 'watch', '--submission', str(folder)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                            env={**os.environ, 'PYTHONPATH': str(ROOT)})
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put((time.monotonic(), line)) for line in proc.stdout], daemon=True).start()
+    try:
+        _read_until(lines, 'Likely mistake: the one-sided step is h wide')
+        _read_until(lines, 'slope    value')  # the last line of that screen
+        time.sleep(0.3)
+        source = folder / 'derivatives.py'
+        saved = time.monotonic()
+        source.write_text(source.read_text().replace('(f(x + h) - f(x)) / (2 * h)', ONE_SIDED))
+        seen = _read_until(lines, '✓ derivatives passes now!')
+        assert seen - saved < 10, f'{seen - saved:.2f} s from save to result'
+        _read_until(lines, 'Total:')
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+        err = proc.stderr.read()
+        time.sleep(0.2)
+        out = ''.join(line for _, line in iter(lambda: lines.get_nowait() if not lines.empty() else None, None))
+    finally:
+        proc.kill()
+    assert proc.returncode == 0 and 'Stopped watching.' in out, (out, err)
+    assert 'Traceback' not in err and '\x1b[' not in out, err
+
+
+def _read_until(lines: queue.Queue, text: str, timeout: float = 30) -> float:
+    """The time the first line containing text arrived."""
+    end = time.monotonic() + timeout
+    while True:
+        at, line = lines.get(timeout=max(0.1, end - time.monotonic()))
+        if text in line:
+            return at
