@@ -17,6 +17,7 @@ from grader import catalog
 from grader.batch import outputs
 from grader.batch.run import run_batch
 from grader.cli import main
+from grader.notebook import build_notebook
 from grader.sandbox.runner import Limits
 from mutate import make_submission
 
@@ -73,6 +74,7 @@ def graded_class(tmp_path_factory):
     (klass / 'notes.txt').write_text('not a submission')
     (klass / 'empty').mkdir()
     (klass / 'empty' / 'README.md').write_text('forgot the code')
+    build_notebook(ROOT / 'solutions', klass / 'nina.ipynb')
     make_submission(klass, name='garbled')
     (klass / 'garbled' / 'nn.py').write_bytes(b'\xff\xfe\x00 not text')
     before = tree_hash(klass)
@@ -86,8 +88,9 @@ def test_every_submission_gets_a_row_in_catalog_order(graded_class):
         header = next(csv.reader(f))
     assert header == ['submission', 'score', 'max_score', *IDS, 'note']
     rows = read_csv(out / 'grades.csv')
-    assert sorted(rows) == ['alice', 'bob', 'empty', 'eve', 'garbled', 'loop', 'mallory', 'notes.txt']
+    assert sorted(rows) == ['alice', 'bob', 'empty', 'eve', 'garbled', 'loop', 'mallory', 'nina.ipynb', 'notes.txt']
     assert rows['alice']['score'] == str(FULL) and rows['alice']['note'] == ''
+    assert rows['nina.ipynb']['score'] == str(FULL), 'a notebook is graded from its cells'
     assert rows['bob']['local_backward'] == '0' and rows['bob']['forward_ops'] == '5'
     assert all(rows[n]['max_score'] == str(FULL) for n in rows)
     for name, row in rows.items():
@@ -131,10 +134,10 @@ def test_results_json_is_gradescope_format_for_everyone(graded_class):
 def test_summary_counts_passes_and_names_mistakes(graded_class):
     _, out, result, _ = graded_class
     text = (out / 'summary.txt').read_text()
-    assert text.startswith('Class summary: 8 submissions')
-    assert ', 2 with full marks, 3 could not be graded' in text
+    assert text.startswith('Class summary: 9 submissions')
+    assert ', 3 with full marks, 3 could not be graded' in text
     passing = dict(result.summary.passing)
-    assert passing['local_backward'] == 2 and passing['derivatives'] == 5  # alice, mallory; + bob, eve, loop
+    assert passing['local_backward'] == 3 and passing['derivatives'] == 6  # alice, mallory, nina; + bob, eve, loop
     tanh = [f for f in result.summary.failing_checks if f.exercise == 'local_backward']
     assert tanh and tanh[0].count == 1 and 'the tanh derivative uses the input' in tanh[0].mistakes[0][0]
     assert 'likely mistake (1): the tanh derivative uses the input' in text

@@ -40,8 +40,8 @@ def save(out: Path, name: str, outcome: Outcome) -> None:
     folder = out / name
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / FEEDBACK, feedback(outcome))
-    write_atomic(folder / REPORT, stored(outcome.report, outcome.note))
-    write_atomic(folder / RESULTS, results_json(outcome.report, outcome.note))
+    write_atomic(folder / REPORT, stored(outcome.report, outcome.note, outcome.problems))
+    write_atomic(folder / RESULTS, results_json(outcome.report, outcome.note, outcome.problems))
 
 
 def load_finished(out: Path, name: str) -> Outcome | None:
@@ -50,11 +50,11 @@ def load_finished(out: Path, name: str) -> Outcome | None:
     try:
         if not isinstance(_json_object(folder / RESULTS).get('score'), (int, float)):
             return None
-        report, note = load_stored((folder / REPORT).read_text(encoding='utf-8'))
+        report, note, problems = load_stored((folder / REPORT).read_text(encoding='utf-8'))
     except (OSError, ValueError, BadReport):
         return None
     report.submission = name
-    return Outcome(report, note)
+    return Outcome(report, note, problems)
 
 
 def _json_object(path: Path) -> dict:
@@ -70,6 +70,8 @@ def feedback(outcome: Outcome) -> str:
     if outcome.note:
         return f'{report.submission}: this submission could not be graded: {outcome.note}\nScore: 0/{report.max_score}\n'
     parts = [f'{report.submission}', render.table(report, color=False)]
+    if outcome.problems:
+        parts.append('Your notebook:\n' + '\n'.join(f' ! {p}' for p in outcome.problems))
     parts += [render.details(e, color=False) for e in report.exercises if not e.passed and e.status != 'blocked']
     return '\n\n'.join(parts) + '\n'
 

@@ -42,25 +42,30 @@ def unreadable_report(name: str, reason: str) -> Report:
     return Report(name, exercises)
 
 
-def results_json(report: Report, note: str) -> str:
-    """Gradescope's results.json; a note (why grading failed) becomes the submission-wide output."""
+def results_json(report: Report, note: str, problems: list[str]) -> str:
+    """Gradescope's results.json; why grading failed, or what a notebook lacked, is the submission-wide output."""
     doc = json.loads(render.gradescope(report))
     if note:
         doc['output'] = f'This submission could not be graded: {note}'
+    elif problems:
+        doc['output'] = 'Your notebook:\n' + '\n'.join(f' ! {p}' for p in problems)
     return json.dumps(doc, indent=2)
 
 
-def stored(report: Report, note: str) -> str:
-    """What report.json holds: the whole report, plus the note."""
-    return json.dumps({'note': note, 'report': json.loads(render.as_json(report))}, indent=2)
+def stored(report: Report, note: str, problems: list[str]) -> str:
+    """What report.json holds: the whole report, the note and the notebook's problems."""
+    return json.dumps({'note': note, 'problems': problems, 'report': json.loads(render.as_json(report))}, indent=2)
 
 
-def load_stored(text: str) -> tuple[Report, str]:
-    """The report and note from report.json; raises BadReport if it is not one."""
+def load_stored(text: str) -> tuple[Report, str, list[str]]:
+    """The report, note and problems from report.json; raises BadReport if it is not one."""
     try:
         data = json.loads(text)
     except ValueError as e:
         raise BadReport(f'not JSON ({e})') from None
     if not isinstance(data, dict) or not isinstance(data.get('note'), str):
         raise BadReport('not a stored report')
-    return report_from_dict(data.get('report')), data['note']
+    problems = data.get('problems', [])
+    if not isinstance(problems, list) or not all(isinstance(p, str) for p in problems):
+        raise BadReport('not a stored report')
+    return report_from_dict(data.get('report')), data['note'], problems

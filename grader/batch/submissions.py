@@ -31,6 +31,7 @@ class Prepared:
 
     folder: Path | None
     reason: str = ''
+    problems: tuple[str, ...] = ()  # what a notebook lacked, for the student's feedback
 
 
 def discover(root: Path) -> list[Entry]:
@@ -52,7 +53,7 @@ def prepare(entry: Path, workdir: Path) -> Prepared:
         if entry.suffix == '.ipynb' and entry.is_file():
             return _from_notebook(entry, target)
         if not entry.is_dir():
-            return Prepared(None, 'not a folder: each submission is a folder laid out like exercises/')
+            return Prepared(None, 'not a folder: each submission is a folder laid out like exercises/, or a notebook')
         _copy_tree(entry, target)
     except PermissionError as e:
         return Prepared(None, f'cannot be read: permission denied ({_relative(e.filename, entry)})')
@@ -63,8 +64,17 @@ def prepare(entry: Path, workdir: Path) -> Prepared:
     return _checked(target)
 
 
-def _from_notebook(entry: Path, target: Path) -> Prepared:
-    return Prepared(None, 'a notebook: submit the exercise files (.py) in a folder instead')
+def _from_notebook(notebook: Path, target: Path) -> Prepared:
+    """The notebook's tagged (or recognised) cells, written out as exercise files."""
+    from grader.notebook import NotebookError, submission_from_notebook
+
+    try:
+        extracted = submission_from_notebook(notebook, target)
+    except NotebookError as e:
+        return Prepared(None, str(e).replace(str(notebook), notebook.name))
+    if not extracted.files:
+        return Prepared(None, f'{notebook.name} has no exercise code: ' + '; '.join(extracted.problems))
+    return Prepared(extracted.folder, problems=tuple(extracted.problems))
 
 
 def _copy_tree(source: Path, target: Path) -> None:
@@ -90,8 +100,11 @@ def _copy_tree(source: Path, target: Path) -> None:
 def _checked(folder: Path) -> Prepared:
     """The folder holding the Python files (the copy itself, or its only subfolder that has them)."""
     holders = [folder] if _python_files(folder) else [d for d in sorted(folder.iterdir()) if d.is_dir() and _python_files(d)]
+    notebooks = sorted(folder.glob('*.ipynb'))
+    if not holders and len(notebooks) == 1:
+        return _from_notebook(notebooks[0], folder.parent / 'from-notebook')
     if not holders:
-        return Prepared(None, 'no Python files: expected the exercise files (engine.py, nn.py, ...)')
+        return Prepared(None, 'no Python files: expected the exercise files (engine.py, nn.py, ...) or one notebook')
     if len(holders) > 1:
         return Prepared(None, 'Python files in several folders (' + ', '.join(d.name for d in holders) + '): cannot tell which to grade')
     for path in _python_files(holders[0]):
@@ -113,10 +126,12 @@ def _undecodable(path: Path) -> str:
         except SyntaxError:
             return f'{path.name} is not readable text: it is not UTF-8, and declares no encoding Python knows'
         f.seek(0)
-        try:
-            f.read().decode(encoding)
-        except UnicodeDecodeError as e:
-            return f'{path.name} is not readable text: byte {e.start} is not {encoding} ({e.reason})'
+        data = f.read()
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b'\n') + 1
+        return f'{path.name} is not readable text: line {line} is not {encoding}'
     return ''
 
 

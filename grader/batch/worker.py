@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import grader
@@ -31,6 +31,7 @@ class Outcome:
 
     report: Report
     note: str = ''
+    problems: list[str] = field(default_factory=list)  # what a notebook lacked
 
 
 class Interrupted(Exception):
@@ -63,7 +64,7 @@ class Workers:
             tail = err.strip().splitlines()[-1:] or [f'exit code {code}']
             return _failed(name, f'the grader failed: {tail[0][:300]}')
         report.submission = name
-        return Outcome(report)
+        return Outcome(report, problems=list(prepared.problems))
 
     def _run(self, cmd: list[str], cwd: str, timeout: float) -> tuple[int | None, str, str]:
         with self._lock:

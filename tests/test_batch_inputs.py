@@ -1,0 +1,142 @@
+"""What the batch makes of each entry of a class folder, and its pure renderers, without grading anything."""
+import json
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader import render
+from grader.batch import outputs
+from grader.batch.progress import Tick, bar_line, eta, plain_line
+from grader.batch.reports import load_stored, report_from_dict, stored, unreadable_report
+from grader.batch.submissions import discover, prepare
+from grader.batch.worker import Outcome
+from grader.notebook import build_notebook
+from grader.results import CheckResult, ExerciseResult, Feedback, NodeDiff, Report
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def entry(tmp_path, name='alice', files=None):
+    folder = tmp_path / 'class' / name
+    folder.mkdir(parents=True)
+    for file, text in (files or {'engine.py': 'x = 1\n'}).items():
+        path = folder / file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return folder
+
+
+def test_a_folder_is_copied_without_symlinks_or_caches(tmp_path):
+    other = entry(tmp_path, 'bob', {'engine.py': 'bob = 1\n'})
+    folder = entry(tmp_path, files={'engine.py': 'x = 1\n', '__pycache__/engine.pyc': b'junk', 'data/notes.txt': 'n'})
+    (folder / 'nn.py').symlink_to(other / 'engine.py')
+    work = tmp_path / 'work'
+    work.mkdir()
+    got = prepare(folder, work)
+    assert got.folder == work / 'submission' and got.reason == ''
+    assert sorted(str(p.relative_to(got.folder)) for p in got.folder.rglob('*')) == ['data', 'data/notes.txt', 'engine.py']
+    (got.folder / 'engine.py').write_text('changed')
+    assert (folder / 'engine.py').read_text() == 'x = 1\n', 'the copy is not private'
+
+
+def test_files_in_one_subfolder_are_found(tmp_path):
+    folder = entry(tmp_path, files={'exercises/engine.py': 'x = 1\n', 'README.md': 'hi'})
+    assert prepare(folder, tmp_path).folder == tmp_path / 'submission' / 'exercises'
+    two = entry(tmp_path, 'bob', {'a/engine.py': '', 'b/engine.py': ''})
+    (tmp_path / 'w').mkdir()
+    assert 'several folders (a, b)' in prepare(two, tmp_path / 'w').reason
+
+
+@pytest.mark.parametrize('files, reason', [
+    ({'README.md': 'no code'}, 'no Python files'),
+    ({'engine.py': b'\xff\xfe\x00'}, 'engine.py is not readable text: it is not UTF-8'),
+    ({'engine.py': b'# -*- coding: ascii -*-\nx = "\xc3\xa9"\n'}, 'engine.py is not readable text: line 2 is not ascii'),
+])
+def test_unreadable_folders_have_a_reason(tmp_path, files, reason):
+    assert reason in prepare(entry(tmp_path, files=files), tmp_path).reason
+
+
+def test_a_declared_encoding_is_honoured(tmp_path):
+    folder = entry(tmp_path, files={'engine.py': b'# -*- coding: latin-1 -*-\nname = "\xe9"\n'})
+    assert prepare(folder, tmp_path).reason == ''
+
+
+def test_a_plain_file_is_not_a_submission(tmp_path):
+    (tmp_path / 'notes.txt').write_text('hi')
+    assert prepare(tmp_path / 'notes.txt', tmp_path).reason.startswith('not a folder')
+
+
+def test_permission_denied_is_a_reason(tmp_path, monkeypatch):
+    folder = entry(tmp_path)
+
+    def denied(src, dst, follow_symlinks=True):
+        raise PermissionError(13, 'Permission denied', src)
+
+    monkeypatch.setattr(shutil, 'copyfile', denied)
+    assert prepare(folder, tmp_path).reason == 'cannot be read: permission denied (alice/engine.py)'
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason='root reads every file whatever its mode')
+def test_permission_denied_for_real(tmp_path):
+    folder = entry(tmp_path)
+    (folder / 'engine.py').chmod(0)
+    assert 'permission denied (alice/engine.py)' in prepare(folder, tmp_path).reason
+
+
+def test_notebooks_are_graded_from_their_cells(tmp_path):
+    nb_path = build_notebook(ROOT / 'solutions', tmp_path / 'nina.ipynb')
+    (tmp_path / 'w1').mkdir()
+    got = prepare(nb_path, tmp_path / 'w1')
+    assert got.folder and (got.folder / 'engine.py').is_file() and got.problems == ()
+    nb = nbformat.read(nb_path, as_version=4)
+    for c in nb.cells:
+        c.metadata.pop('tags', None)
+    folder = tmp_path / 'class' / 'olga'
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / 'work.ipynb')
+    (tmp_path / 'w2').mkdir()
+    untagged = prepare(folder, tmp_path / 'w2')
+    assert untagged.folder and any('lost its tag' in p for p in untagged.problems)
+    (tmp_path / 'bad.ipynb').write_text('{not json')
+    assert 'bad.ipynb is not a Jupyter notebook' in prepare(tmp_path / 'bad.ipynb', tmp_path / 'w2').reason
+
+
+def test_hidden_entries_are_not_submissions(tmp_path):
+    (tmp_path / '.DS_Store').write_text('')
+    (tmp_path / 'b').mkdir()
+    (tmp_path / 'a').mkdir()
+    assert [e.name for e in discover(tmp_path)] == ['a', 'b']
+
+
+def sample_report():
+    fb = Feedback('wrong grad for a', misconception='tanh_uses_input', diffs=[NodeDiff('a', 'grad', 1.2, 1.0)])
+    ex = ExerciseResult('local_backward', 'Local', 0, 10, 'failed', [CheckResult('tanh', False, fb), CheckResult('add', True)])
+    return Report('alice', [ex], 1.5)
+
+
+def test_reports_survive_the_round_trip_through_json():
+    report = sample_report()
+    assert report_from_dict(json.loads(render.as_json(report))) == report
+    assert load_stored(stored(report, '', ['a problem'])) == (report, '', ['a problem'])
+    with pytest.raises(ValueError):
+        load_stored('{"note": "", "report": {"exercises": 3}}')
+
+
+def test_feedback_and_csv_text():
+    text = outputs.feedback(Outcome(sample_report(), problems=['no cell holds nn.py']))
+    assert text.startswith('alice\n') and 'Your notebook:\n ! no cell holds nn.py' in text and '✗ tanh' in text
+    bad = Outcome(unreadable_report('=cmd', 'not a folder'), 'not a folder')
+    assert outputs.feedback(bad).startswith('=cmd: this submission could not be graded: not a folder')
+    csv_text = outputs.grades_csv({'=cmd': bad})
+    assert "\n'=cmd,0," in csv_text, 'a name that a spreadsheet would run as a formula is quoted'
+
+
+def test_progress_lines():
+    tick = Tick('alice', 75, 85, '', done=3, total=12, elapsed=6.0)
+    assert eta(3, 12, 6.0) == '0:18' and eta(0, 12, 1.0) == '0:00'
+    assert bar_line(tick, width=12) == '[###---------] 3/12  ETA 0:18  alice 75/85'
+    assert plain_line(tick) == '3/12 alice 75/85 (ETA 0:18)'
+    assert plain_line(Tick('bob', 0, 85, 'not a folder', 12, 12, 9.0)) == '12/12 bob not graded: not a folder (ETA 0:00)'
