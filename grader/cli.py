@@ -55,8 +55,7 @@ def notebook_report(notebook: Path, submission: Path | None, ids: list[str] | No
         graded = grade_notebook(notebook, ids)
     except NotebookError as e:
         raise click.UsageError(str(e)) from None
-    if graded.problems:
-        click.echo(problems_text(graded.problems, notebook), err=True)
+    click.echo(problems_text(graded.problems, notebook), err=True)
     return graded.report
 
 

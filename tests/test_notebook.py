@@ -137,7 +137,7 @@ def test_cli_prints_what_is_missing_on_stderr_and_keeps_json_clean(tmp_path):
     result = CliRunner().invoke(main, ['check', 'softmax', '--notebook', str(save(nb, tmp_path)), '--format', 'json'])
     assert result.exit_code == 1
     assert json.loads(result.stdout)['exercises'][0]['status'] == 'failed'
-    assert 'Notebook ' in result.stderr and 'no cell holds softmax.py' in result.stderr
+    assert 'is line 12 of the file:engine.py cell' in result.stderr and 'no cell holds softmax.py' in result.stderr
 
 
 def test_doubled_tags_grade_the_last_cell_and_magics_are_commented_out(tmp_path):
@@ -146,6 +146,7 @@ def test_doubled_tags_grade_the_last_cell_and_magics_are_commented_out(tmp_path)
                                        metadata={'tags': ['file:derivatives.py']})
     fixed = cell(nb, 'file:derivatives.py')
     fixed.source = '%load_ext autoreload\n!echo hi\n' + fixed.source
+    fixed.outputs, fixed.execution_count = [nbformat.v4.new_output('stream', text='14.0003\n')], 3  # as Jupyter saves it
     nb.cells.insert(nb.cells.index(fixed), broken)
     sub = submission_from_notebook(save(nb, tmp_path), tmp_path / 'sub')
     assert '2 cells are tagged file:derivatives.py: graded the last one' in sub.problems
@@ -188,3 +189,26 @@ def test_junk_cells_are_skipped_not_fatal(tmp_path):
     sub = submission_from_notebook(path, tmp_path / 'sub')
     assert sub.files == ['engine.py'] and (sub.folder / 'engine.py').read_text() == 'class Value:\n    pass\n'
     assert any('no cell holds nn.py' in p for p in sub.problems)
+
+
+def test_a_directory_or_a_huge_file_is_refused(tmp_path, monkeypatch):
+    with pytest.raises(NotebookError, match='is not a file'):
+        submission_from_notebook(tmp_path, tmp_path / 'sub')
+    monkeypatch.setattr('grader.notebook.extract.MAX_BYTES', 100)
+    with pytest.raises(NotebookError, match='is too large to be a notebook of exercises'):
+        submission_from_notebook(build_notebook(ROOT / 'exercises', tmp_path / 'nb.ipynb'), tmp_path / 'sub')
+
+
+def test_an_interrupted_run_leaves_the_notebook_and_no_temporary_folder(tmp_path, monkeypatch):
+    path = build_notebook(ROOT / 'solutions', tmp_path / 'nb.ipynb')
+    before = path.read_bytes()
+    temp = tmp_path / 'tmp'
+    temp.mkdir()
+    monkeypatch.setattr('tempfile.tempdir', str(temp))
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr('grader.notebook.grading.grade', interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        grade_notebook(path)
+    assert path.read_bytes() == before and list(temp.iterdir()) == []

@@ -63,9 +63,14 @@ def _swap(line: str, pattern: re.Pattern, template: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def signature(name: str) -> frozenset[str]:
-    """The top-level names a file's cell defines: `Value` for engine.py, `q1`... for quiz.toml."""
-    return frozenset(s.split('.')[0] for e in catalog.load() for s in e.covers.get(name, ()))
+def signature(name: str) -> tuple[str, ...]:
+    """The top-level names a file's cell defines, in catalog order: `Value` for engine.py, `q1`... for quiz.toml."""
+    return tuple(dict.fromkeys(s.split('.')[0] for e in catalog.load() for s in e.covers.get(name, ())))
+
+
+def named(names: list[str] | tuple[str, ...], most: int = 3) -> str:
+    """A few names for a message: 'q1, q2, q3, ...'."""
+    return ', '.join(names[:most]) + (', ...' if len(names) > most else '')
 
 
 def defined(source: str) -> set[str]:
@@ -76,7 +81,7 @@ def defined(source: str) -> set[str]:
 def recognise(source: str) -> str | None:
     """The student file a cell holds, judged by the names it defines, or None."""
     names = defined(source)
-    scores = {name: len(names & signature(name)) for name in student_files()}
+    scores = {name: len(names.intersection(signature(name))) for name in student_files()}
     best = max(scores, key=lambda n: scores[n])
     return best if scores[best] else None
 

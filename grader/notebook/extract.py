@@ -70,12 +70,12 @@ def pick(found: list[tuple[str, list[str]]]) -> tuple[dict[str, str], list[str]]
         matches = [s for s in untagged if cells.recognise(s) == name]
         if matches:
             chosen[name] = matches[-1]
-            what = ', '.join(sorted(cells.defined(matches[-1]) & cells.signature(name)))
+            what = cells.named([n for n in cells.signature(name) if n in cells.defined(matches[-1])])
             problems.append(f'the {name} cell has lost its tag {cells.FILE_TAG}{name}: recognised it by what it defines ({what})')
         else:
             needs = ', '.join(cells.needed_by(name))
             problems.append(f'no cell holds {name} (tagged {cells.FILE_TAG}{name}, or defining '
-                            f"{', '.join(sorted(cells.signature(name))[:3])}): {needs} cannot pass without it")
+                            f'{cells.named(cells.signature(name))}): {needs} cannot pass without it')
     return chosen, problems
 
 

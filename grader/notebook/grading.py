@@ -29,5 +29,7 @@ def grade_notebook(path: Path, exercise_ids: list[str] | None = None, limits: Li
 
 
 def problems_text(problems: list[str], path: Path) -> str:
-    """What the notebook lacked, for the terminal."""
-    return '\n'.join([f'Notebook {path}:'] + [f' ! {p}' for p in problems]) if problems else ''
+    """How to read the report for a notebook, and what the notebook lacked, for the terminal."""
+    lines = [f'Grading the cells of {path}: a file in the feedback is the cell tagged with it '
+             '(engine.py:12 is line 12 of the file:engine.py cell).']
+    return '\n'.join(lines + [f' ! {p}' for p in problems])

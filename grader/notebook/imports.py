@@ -21,7 +21,7 @@ def add_missing_imports(texts: dict[str, str]) -> tuple[dict[str, str], list[str
         free, imported = found
         lines = []
         for other, theirs in scanned.items():
-            needed = sorted(free & cells.signature(other))
+            needed = [n for n in cells.signature(other) if n in free]
             circular = theirs is not None and name[:-3] in theirs[1]
             if other != name and other.endswith('.py') and needed and other[:-3] not in imported and not circular:
                 lines.append(f"from {other[:-3]} import {', '.join(needed)}")
