@@ -64,3 +64,97 @@ def test_pristine_stub_is_the_generated_stub():
     assert pristine_stub('engine.py') == generate(ROOT / 'solutions')['engine.py']
     with pytest.raises(PublishError, match='not a student file'):
         pristine_stub('nothere.py')
+
+
+# Publishing into exercises/: the guard against losing a student's or an instructor's edits.
+
+def run(*args):
+    from click.testing import CliRunner
+    from grader.cli import main
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of solutions/, and an exercises/ folder published from it."""
+    import shutil
+    shutil.copytree(ROOT / 'solutions', tmp_path / 'solutions', ignore=shutil.ignore_patterns('__pycache__'))
+    result = run('publish', '--solutions', tmp_path / 'solutions', '--exercises', tmp_path / 'exercises')
+    assert result.exit_code == 0, result.output
+    return tmp_path
+
+
+def test_publish_writes_every_file_then_nothing_the_second_time(project):
+    files = published(project / 'solutions')
+    assert sorted(p.name for p in (project / 'exercises').iterdir()) == sorted([*files, '.published.json'])
+    result = run('publish', '--solutions', project / 'solutions', '--exercises', project / 'exercises')
+    assert result.exit_code == 0 and f'0 written, {len(files)} unchanged' in result.output
+
+
+def test_publish_refuses_to_overwrite_an_edited_file_and_names_it(project):
+    engine = project / 'exercises' / 'engine.py'
+    engine.write_text(engine.read_text() + '# my work\n')
+    nn_before = (project / 'exercises' / 'nn.py').read_text()
+    (project / 'solutions' / 'nn.py').write_text((project / 'solutions' / 'nn.py').read_text() + '\n# changed\n')
+    result = run('publish', '--solutions', project / 'solutions', '--exercises', project / 'exercises')
+    assert result.exit_code == 1
+    assert 'changed since they were published: engine.py. Nothing was written' in result.output
+    assert '--force' in result.output
+    assert engine.read_text().endswith('# my work\n'), 'the edit was lost'
+    assert (project / 'exercises' / 'nn.py').read_text() == nn_before, 'a refused publish still wrote files'
+
+
+def test_force_backs_up_the_edited_file_first_and_says_where(project):
+    engine = project / 'exercises' / 'engine.py'
+    edited = engine.read_text() + '# my work\n'
+    engine.write_text(edited)
+    result = run('publish', '--solutions', project / 'solutions', '--exercises', project / 'exercises', '--force')
+    assert result.exit_code == 0, result.output
+    backups = list(project.glob('exercises-backup-*'))
+    assert len(backups) == 1 and f'backed up engine.py to {backups[0]}' in result.output
+    assert (backups[0] / 'engine.py').read_text() == edited
+    assert [p.name for p in backups[0].iterdir()] == ['engine.py'], 'only changed files are backed up'
+    assert engine.read_text() == generate(project / 'solutions')['engine.py']
+
+
+def test_a_changed_solution_republishes_files_nobody_edited(project):
+    """The manifest knows what was generated: a stale stub is not mistaken for a student's edit."""
+    solution = project / 'solutions' / 'softmax.py'
+    solution.write_text(solution.read_text().replace('def softmax(logits):\n', 'def softmax(logits):\n    # exp, sum, /\n'))
+    result = run('publish', '--solutions', project / 'solutions', '--exercises', project / 'exercises')
+    assert result.exit_code == 0 and ' 0 written' not in result.output, result.output
+    assert '# exp, sum, /' in (project / 'exercises' / 'softmax.py').read_text()
+
+
+def test_without_a_manifest_only_files_that_differ_from_the_new_stubs_count_as_edited(project):
+    (project / 'exercises' / '.published.json').unlink()
+    (project / 'exercises' / 'train.py').write_text('# mine\n')
+    result = run('publish', '--solutions', project / 'solutions', '--exercises', project / 'exercises')
+    assert result.exit_code == 1 and 'published: train.py.' in result.output
+
+
+def test_an_interrupted_publish_leaves_every_file_whole(project, monkeypatch):
+    import os
+    from grader.publish import write
+    before = {p.name: p.read_text() for p in (project / 'exercises').iterdir()}
+    (project / 'solutions' / 'nn.py').write_text((project / 'solutions' / 'nn.py').read_text() + '\n# new\n')
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(os, 'replace', interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write.publish(project / 'solutions', project / 'exercises')
+    monkeypatch.undo()
+    after = {p.name: p.read_text() for p in (project / 'exercises').iterdir()}
+    assert after == before
+
+
+def test_bad_input_gets_a_clear_message(project, tmp_path):
+    result = run('publish', '--solutions', tmp_path / 'nothere', '--exercises', project / 'exercises')
+    assert result.exit_code == 1 and "there is no solutions folder" in result.output
+    (project / 'solutions' / 'train.py').unlink()
+    result = run('publish', '--solutions', project / 'solutions', '--exercises', project / 'exercises')
+    assert result.exit_code == 1 and 'train.py is missing: the catalog lists train.py' in result.output
+    (project / 'solutions' / 'train.py').write_text('# BEGIN SOLUTION training: train\nx = 1\n')
+    result = run('publish', '--solutions', project / 'solutions', '--exercises', project / 'exercises')
+    assert result.exit_code == 1 and 'train.py:1: BEGIN SOLUTION is never closed' in result.output

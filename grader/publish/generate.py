@@ -23,7 +23,8 @@ def generate(solutions: Path, only: set[str] | None = None) -> dict[str, str]:
     """File name -> stub text, generated from the marked solutions (only these exercises' regions, if given)."""
     solutions = Path(solutions)
     if not solutions.is_dir():
-        raise PublishError(f'there is no solutions folder at {solutions}')
+        raise PublishError(f"there is no solutions folder '{solutions}': publishing needs the marked solutions, "
+                           'so run it in the instructor\'s project folder (or pass --solutions DIR)')
     files = {}
     for name in student_files():
         path = solutions / name

@@ -89,9 +89,13 @@ def publish(solutions: Path, exercises: Path, force: bool = False) -> PublishRes
 def write_atomically(path: Path, text: str) -> None:
     """Write through a temporary file and a rename, so an interrupted run leaves the old file whole."""
     tmp = path.with_name(f'.{path.name}.tmp')
-    with open(tmp, 'w', encoding='utf-8', newline='') as f:
-        f.write(text)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, 'w', encoding='utf-8', newline='') as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def fresh_folder(path: Path) -> Path:

@@ -1,0 +1,108 @@
+"""`grade publish --out DIR`: a student bundle with stubs, the grader and the reference; no solutions."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.publish import PublishError, generate, student_files
+from grader.publish.bundle import audit, write_bundle
+from grader.publish.markers import regions
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope='module')
+def bundle(tmp_path_factory):
+    out = tmp_path_factory.mktemp('bundle') / 'micrograd'
+    write_bundle(ROOT / 'solutions', out)
+    return out
+
+
+def files_in(folder):
+    return [p for p in folder.rglob('*') if p.is_file() and '__pycache__' not in p.parts]
+
+
+def test_the_bundle_holds_stubs_grader_reference_and_readme(bundle):
+    top = sorted(p.name for p in bundle.iterdir())
+    assert top == ['README.md', 'exercises', 'grader', 'micrograd_ref', 'pyproject.toml']
+    stubs = generate(ROOT / 'solutions')
+    for name in student_files():
+        assert (bundle / 'exercises' / name).read_text() == stubs[name]
+        assert (bundle / 'grader' / 'stubs' / name).read_text() == stubs[name], 'grade reset needs pristine stubs'
+    readme = (bundle / 'README.md').read_text()
+    assert 'pip install -e .' in readme and '\ngrade ' in readme and '## The student loop' in readme
+
+
+def test_the_bundle_holds_no_solution_marker_or_instructor_file(bundle):
+    names = {p.name for p in bundle.rglob('*')}
+    assert not names & {'solutions', 'tests', 'docs', 'benchmarks', 'mutants', 'validation', 'scaffold.py'}
+    assert not [p for p in bundle.rglob('*.toml') if p.parent.name == 'mutants']
+    for path in files_in(bundle):
+        text = path.read_text(errors='replace')
+        for marker in ('# BEGIN SOLUTION', '# END SOLUTION', '# STUB:'):
+            assert not any(line.lstrip().startswith(marker) for line in text.splitlines()), f'{path} holds {marker}'
+    # No line the student is meant to write reaches what the student is handed as code.
+    code = solution_lines()
+    assert len(code) > 50, 'too few solution lines found to look for'
+    for path in files_in(bundle / 'exercises') + files_in(bundle / 'grader' / 'stubs'):
+        leaked = code & {line.strip() for line in path.read_text().splitlines()}
+        assert not leaked, f'{path} holds solution lines: {sorted(leaked)[:3]}'
+
+
+def solution_lines():
+    """Lines found only inside marked regions of the solutions (not also elsewhere, like `return out`)."""
+    inside, outside = set(), set()
+    for name in student_files():
+        lines = (ROOT / 'solutions' / name).read_text().splitlines()
+        spans = [(r.start, r.end) for r in regions('\n'.join(lines), name)]
+        for n, line in enumerate(lines):
+            s = line.strip()
+            if s and not s.startswith('#'):
+                (inside if any(a < n < b for a, b in spans) else outside).add(s)
+    return inside - outside
+
+
+def test_audit_finds_a_planted_solution(tmp_path):
+    (tmp_path / 'solutions').mkdir()
+    (tmp_path / 'notes.py').write_text('x = 1\n    # BEGIN SOLUTION nn: Neuron\n')
+    problems = audit(tmp_path)
+    assert 'solutions is instructor-only' in problems and 'notes.py:2 holds a solution marker' in problems
+
+
+def test_the_bundle_goes_only_into_a_new_or_empty_folder(tmp_path):
+    (tmp_path / 'taken').mkdir()
+    (tmp_path / 'taken' / 'keep.txt').write_text('mine')
+    with pytest.raises(PublishError, match='already exists and is not empty'):
+        write_bundle(ROOT / 'solutions', tmp_path / 'taken')
+    assert [p.name for p in (tmp_path / 'taken').iterdir()] == ['keep.txt']
+
+
+def test_pristine_stubs_come_from_the_bundle_without_solutions(bundle, tmp_path):
+    code = 'import grader.publish as p; print(p.__file__); print(p.pristine_stub("nn.py"), end="")'
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=tmp_path, timeout=60,
+                            env={**os.environ, 'PYTHONPATH': str(bundle)})
+    assert result.returncode == 0, result.stderr
+    where, _, stub = result.stdout.partition('\n')
+    assert where == str(bundle / 'grader' / 'publish' / '__init__.py')
+    assert stub == generate(ROOT / 'solutions')['nn.py']
+
+
+def test_the_bundle_installs_in_a_fresh_venv_and_grades_the_stubs(bundle, tmp_path):
+    """The two README commands, for real: pip install -e . into a new venv, then grade. Slow (~20 s)."""
+    venv = tmp_path / 'venv'
+    subprocess.run([sys.executable, '-m', 'venv', str(venv)], check=True, timeout=120)
+    bin_dir = venv / ('Scripts' if os.name == 'nt' else 'bin')
+    install = subprocess.run([str(bin_dir / 'python'), '-m', 'pip', 'install', '-q', '-e', str(bundle)],
+                             capture_output=True, text=True, timeout=600)
+    assert install.returncode == 0, install.stdout + install.stderr
+    env = {k: v for k, v in os.environ.items() if k not in ('PYTHONPATH', 'VIRTUAL_ENV')}
+    result = subprocess.run([str(bin_dir / 'grade')], capture_output=True, text=True, cwd=bundle, timeout=120, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert '── derivatives: Derivatives by hand ──' in result.stdout
+    assert 'not implemented yet: numerical_derivative [derivatives.py:7]' in result.stdout
+    result = subprocess.run([str(bin_dir / 'grade'), 'validate'], capture_output=True, text=True, cwd=bundle, env=env)
+    assert result.returncode == 1 and 'grade validate is for instructors' in result.stderr, result.stderr
+    assert str(bundle) in subprocess.run([str(bin_dir / 'python'), '-c', 'import grader; print(grader.__file__)'],
+                                         capture_output=True, text=True, cwd=tmp_path, env=env).stdout
