@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from grader import catalog
 from grader.grading import GradingError, grade
 from grader.results import Report
 
@@ -35,7 +36,10 @@ class WatchUpdate:
 
 
 def watch(submission: Path, stop_event: threading.Event | None = None, grader: Grader = grade) -> Iterator[WatchUpdate]:
-    """Grade now, then after every save: the exercise in focus first (fast), then everything."""
+    """Grade now, then after every save: the exercise in focus first (fast), then everything.
+
+    With nothing in focus (full marks), the exercises that use the saved files go first.
+    """
     import watchfiles
 
     submission = Path(submission)
@@ -45,8 +49,9 @@ def watch(submission: Path, stop_event: threading.Event | None = None, grader: G
                                     stop_event=stop_event, raise_interrupt=True):
         changed = sorted({Path(path).name for _, path in changes})
         previous = last.report
-        if previous and not previous.full_marks:
-            yield _run(grader, submission, [last.focus], previous, changed)
+        first = [last.focus] if last.focus else _using(changed)
+        if previous and first:
+            yield _run(grader, submission, first, previous, changed)
         last = _run(grader, submission, None, previous, changed)
         yield last
 
@@ -67,6 +72,12 @@ def _run(grader: Grader, submission: Path, ids: list[str] | None, previous: Repo
         report = Report(report.submission, [fresh.get(e.id, e) for e in previous.exercises], report.seconds)
     return WatchUpdate(report, changed, partial=bool(ids), newly_passed=_newly_passed(previous, report),
                        seconds=time.monotonic() - start)
+
+
+def _using(files: list[str]) -> list[str]:
+    """The exercises written in these files, unless that is all of them."""
+    ids = [e.id for e in catalog.load() if set(e.files) & set(files)]
+    return ids if len(ids) < len(catalog.load()) else []
 
 
 def _newly_passed(before: Report | None, after: Report) -> list[str]:

@@ -77,9 +77,10 @@ def test_survives_syntax_errors_and_deleted_files(tmp_path):
         source = folder / 'derivatives.py'
         good = source.read_text()
         save(source, good.replace('return (f(x + h) - f(x)) / h', 'return (f(x + h) - f(x) / h'))  # half-typed
-        update = watcher.next()  # with full marks before, there is no focus: everything is graded at once
-        assert not update.partial and update.focus == 'derivatives'
+        update = watcher.next()  # with nothing in focus, the exercise written in the saved file goes first
+        assert update.partial and update.focus == 'derivatives'
         assert 'syntax error in derivatives.py' in screen(update, folder, False)
+        assert not watcher.next().partial
         source.unlink()
         update = _last_settled(watcher)
         assert 'derivatives.py is missing' in screen(update, folder, False)
