@@ -1,0 +1,1 @@
+"""Grading beyond one machine: a Gradescope autograder and a GitHub Classroom workflow, made from this grader."""

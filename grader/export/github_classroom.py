@@ -1,0 +1,45 @@
+"""`grade export github-classroom`: a workflow that grades each exercise on every push and reports its points."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from grader import catalog
+from grader.batch.outputs import write_atomic
+from grader.export.source import template
+
+WORKFLOW = Path('.github') / 'workflows' / 'classroom.yml'
+PYTHON = '3.12'
+TIMEOUT_MINUTES = 10
+SAFE = re.compile(r'[A-Za-z0-9._/@+=~,\[\]-]+(:[A-Za-z0-9._/@+=~,\[\]-]+)*')  # one word, safe in YAML and the shell
+
+STEP = '''\
+      - name: {id}
+        id: {id}
+        uses: classroom-resources/autograding-command-grader@v1
+        with:
+          test-name: {id}
+          command: grade check {id} --submission {folder}
+          timeout: {timeout}
+          max-score: {points}'''
+
+
+def workflow_text(install: str = '.', folder: str = 'exercises') -> str:
+    """The workflow: one command-grader step per exercise (points only when it passes), then the reporter."""
+    for what, value in (('install', install), ('folder', folder)):
+        if not SAFE.fullmatch(value):
+            raise ValueError(f'{what} {value!r} would not survive the workflow file: use one word without spaces or quotes')
+    exercises = catalog.load()
+    steps = [STEP.format(id=e.id, folder=folder, timeout=TIMEOUT_MINUTES, points=e.points) for e in exercises]
+    env = [f'          {e.id.upper()}_RESULTS: "${{{{steps.{e.id}.outputs.result}}}}"' for e in exercises]
+    return (template('classroom.yml').replace('@PYTHON@', PYTHON).replace('@INSTALL@', install)
+            .replace('@STEPS@', '\n'.join(steps)).replace('@ENV@', '\n'.join(env))
+            .replace('@RUNNERS@', ','.join(e.id for e in exercises)))
+
+
+def write_workflow(out: Path, install: str = '.', folder: str = 'exercises') -> Path:
+    """Write OUT/.github/workflows/classroom.yml; returns its path."""
+    path = Path(out) / WORKFLOW
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, workflow_text(install, folder))
+    return path
