@@ -119,8 +119,11 @@ def _with_symbol(text: str, exercise_id: str, symbol: str) -> str:
     if any(getattr(n, 'name', None) == name for n in node.body):
         raise ScaffoldError(f'{symbol} is already defined in the solution')
     lines = text.splitlines(keepends=True)
+    end = node.end_lineno or len(lines)
+    while end < len(lines) and (not lines[end].strip() or lines[end][0] in ' \t'):
+        end += 1  # the class's trailing comments (an END SOLUTION marker) belong to it
     method = '\n' + _indent(f'def {name}(self):\n' + _indent(body, 4), 4)
-    return ''.join(lines[:node.end_lineno]).rstrip('\n') + '\n' + method + ''.join(lines[node.end_lineno:])
+    return ''.join(lines[:end]).rstrip('\n') + '\n' + method + ('\n\n' if lines[end:] else '') + ''.join(lines[end:])
 
 
 def _indent(text: str, n: int) -> str:

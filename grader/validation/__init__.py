@@ -13,7 +13,7 @@ from grader.publish import MarkerError, PublishError, generate
 from grader.publish.markers import regions
 from grader.render import details
 from grader.results import ExerciseResult
-from grader.validation.mutants import Mutant, PatchError, load_all, make_submission
+from grader.validation.mutants import Mutant, PatchError, load_all, make_submission, mutants_file
 
 
 @dataclass
@@ -56,6 +56,8 @@ def validate(solutions: Path, exercise_ids: list[str] | None = None) -> Validati
             report.problems += check_stubs(Path(solutions), [i for i in ids if i in marked], Path(tmp))
         mutants = load_all(ids)
         report.mutants = len(mutants)
+        report.problems += [Problem('mutants', ex, f'at least one known mistake declared in {mutants_file(ex)}')
+                            for ex in ids if not any(m.exercise == ex for m in mutants)]
         for n, mutant in enumerate(mutants):
             report.problems += check_mutant(Path(solutions), mutant, Path(tmp) / f'mutant{n}')
     report.seconds = time.monotonic() - start

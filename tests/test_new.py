@@ -1,0 +1,109 @@
+"""`grade new`, and docs/adding-an-exercise.md followed step by step in a copy of the project."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / 'docs' / 'adding-an-exercise.md'
+IGNORE = shutil.ignore_patterns('.git', '.venv', '__pycache__', '*.egg-info', '.hypothesis', 'out', 'exercises-backup-*')
+
+
+def blocks() -> dict[str, str]:
+    """The doc's code blocks that name a file (```python path), by path; and its bash commands, in order."""
+    found = re.findall(r'^```(\w+)(?: (\S+))?\n(.*?)^```', DOC.read_text(), flags=re.S | re.M)
+    named = {path: body for _, path, body in found if path}
+    named['commands'] = [line for lang, path, body in found if lang == 'bash' for line in body.splitlines() if line]
+    return named
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the project; grade runs there with the copy first on PYTHONPATH."""
+    copy = tmp_path / 'project'
+    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    return copy
+
+
+def grade(project: Path, command: str) -> subprocess.CompletedProcess:
+    args = command.split(' ', 1)[1]
+    import shlex
+    return subprocess.run([sys.executable, '-m', 'grader', *shlex.split(args)], capture_output=True, text=True,
+                          cwd=project, timeout=300, env={**os.environ, 'PYTHONPATH': str(project)})
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) >= 1, f'{path.name} no longer holds {old!r}: update docs/adding-an-exercise.md'
+    path.write_text(text.replace(old, new))
+
+
+def test_the_documented_walkthrough_adds_a_validated_exercise(project):
+    doc = blocks()
+    new, validate, publish = doc['commands']
+    assert new.startswith('grade new sigmoid') and validate == 'grade validate sigmoid' and publish == 'grade publish'
+    result = grade(project, new)
+    assert result.returncode == 0, result.stderr
+    failing = grade(project, validate)
+    assert failing.returncode == 1 and 'the check for Value.sigmoid is not written yet' in failing.stdout
+
+    catalog = project / 'grader' / 'catalog.toml'
+    text = catalog.read_text()
+    catalog.write_text(text[:text.rindex('[[exercise]]\nid = "sigmoid"')] + doc['grader/catalog.toml'])
+    solution = project / 'solutions' / 'engine.py'
+    text = solution.read_text()
+    start = text.index('    def sigmoid(self):\n')
+    end = text.index('# END SOLUTION\n', start) + len('# END SOLUTION\n')
+    solution.write_text(text[:start] + doc['solutions/engine.py'] + text[end:])
+    edit(project / 'micrograd_ref' / 'engine.py', '    def relu(self):\n', doc['micrograd_ref/engine.py'] + '\n    def relu(self):\n')
+    edit(project / 'grader' / 'sandbox' / 'probes.py', "    'relu': lambda a: a.relu(),", "    'relu': lambda a: a.relu(),\n" + doc['grader/sandbox/probes.py'].rstrip('\n'))
+    (project / 'grader' / 'checks' / 'sigmoid.py').write_text(doc['grader/checks/sigmoid.py'])
+    edit(project / 'grader' / 'checking' / 'reference.py', "('+', '*', '**', 'exp', 'tanh')", "('+', '*', '**', 'exp', 'tanh', 'sigmoid')")
+    edit(project / 'grader' / 'checking' / 'compare.py', "'tanh': 'Value.tanh'", "'tanh': 'Value.tanh', " + doc['grader/checking/compare.py'].strip())
+    (project / 'grader' / 'mutants' / 'sigmoid.toml').write_text(doc['grader/mutants/sigmoid.toml'])
+
+    result = grade(project, validate)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'validated 1 exercise(s) and 3 mutant(s)' in result.stdout and 'all good' in result.stdout
+    result = grade(project, publish)
+    assert result.returncode == 0, result.stdout + result.stderr
+    stub = (project / 'exercises' / 'engine.py').read_text()
+    assert '        # sigmoid: out holds 1 / (1 + math.exp(-self.data))' in stub
+    assert '        raise NotImplementedError("sigmoid: Value.sigmoid")\n' in stub and 'math.exp(-self.data))\n' not in stub
+    result = grade(project, 'grade check sigmoid')
+    assert result.returncode == 1 and 'not implemented yet: Value.sigmoid' in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize('args, message', [
+    (['new', 'softmax'], "'softmax' is already in the catalog"),
+    (['new', 'Sigmoid'], "'Sigmoid' is not a valid exercise id"),
+    (['new', 'class'], "'class' is not a valid exercise id"),
+    (['new', 'two-words'], "'two-words' is not a valid exercise id"),
+    (['new', 'sigmoid', '--file', 'engine.py', '--symbol', 'Value.tanh'], 'Value.tanh is already defined'),
+    (['new', 'sigmoid', '--file', 'engine.py', '--symbol', 'Tensor.sigmoid'], 'there is no class Tensor'),
+    (['new', 'sigmoid', '--solutions', 'nothere'], 'there is no solutions folder'),
+])
+def test_new_refuses_and_writes_nothing(project, args, message):
+    before = {p: p.read_bytes() for p in project.rglob('*') if p.is_file()}
+    result = grade(project, 'grade ' + ' '.join(args))
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+    assert {p: p.read_bytes() for p in project.rglob('*') if p.is_file() and '__pycache__' not in p.parts} == before
+
+
+def test_new_scaffolds_a_function_in_a_new_file(project):
+    result = grade(project, 'grade new mean_loss')
+    assert result.returncode == 0, result.stderr
+    solution = (project / 'solutions' / 'mean_loss.py').read_text()
+    assert solution == ('def mean_loss():\n    # BEGIN SOLUTION mean_loss: mean_loss\n'
+                        "    raise NotImplementedError('the solution of mean_loss is not written yet')\n    # END SOLUTION\n")
+    assert 'covers = { "mean_loss.py" = ["mean_loss"] }' in (project / 'grader' / 'catalog.toml').read_text()
+    assert (project / 'grader' / 'mutants' / 'mean_loss.toml').read_text().startswith('# Known mistakes in mean_loss')
+    result = grade(project, 'grade publish')
+    assert result.returncode == 0, result.stderr
+    assert 'raise NotImplementedError("mean_loss: mean_loss")' in (project / 'exercises' / 'mean_loss.py').read_text()
+    result = grade(project, 'grade check mean_loss --submission solutions')
+    assert result.returncode == 1 and 'the check for mean_loss is not written yet' in result.stdout
