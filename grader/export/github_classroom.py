@@ -39,7 +39,8 @@ def workflow_text(install: str = '.', folder: str = 'exercises') -> str:
 
 def write_workflow(out: Path, install: str = '.', folder: str = 'exercises') -> Path:
     """Write OUT/.github/workflows/classroom.yml; returns its path."""
+    text = workflow_text(install, folder)
     path = Path(out) / WORKFLOW
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, workflow_text(install, folder))
+    write_atomic(path, text)
     return path

@@ -1,0 +1,187 @@
+"""The exports: what the Gradescope zip holds, run_autograder run for real, and the GitHub Classroom workflow."""
+import dataclasses
+import hashlib
+import json
+import os
+import pwd
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader import catalog
+from grader.cli import main
+from grader.sandbox.runner import Limits
+
+ROOT = Path(__file__).resolve().parent.parent
+FULL = sum(e.points for e in catalog.load())
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope='module')
+def autograder_zip(tmp_path_factory):
+    out = tmp_path_factory.mktemp('export') / 'autograder.zip'
+    result = run('export', 'gradescope', '--out', out)
+    assert result.exit_code == 0 and f'wrote {out}' in result.output
+    return out
+
+
+def test_zip_holds_setup_run_and_the_grader_but_no_solutions_or_tests(autograder_zip):
+    with zipfile.ZipFile(autograder_zip) as z:
+        infos = {i.filename: i for i in z.infolist()}
+        texts = {name: z.read(name) for name in infos}
+    for script in ('setup.sh', 'run_autograder'):
+        assert infos[script].external_attr >> 16 & stat.S_IXUSR, f'{script} is not executable'
+        assert texts[script].startswith(b'#!/usr/bin/env bash\n')
+    assert {f'grader-src/grader/checks/{e.id}.py' for e in catalog.load()} <= set(infos)
+    assert {'grader-src/pyproject.toml', 'grader-src/grader/catalog.toml', 'grader-src/micrograd_ref/engine.py'} <= set(infos)
+    markers = {line.strip().encode() for p in (ROOT / 'solutions').glob('*.py')
+               for line in p.read_text().splitlines() if 'BEGIN SOLUTION' in line}
+    assert markers, 'solutions/ has no marked regions to look for'
+    solution_texts = {p.read_bytes() for p in (ROOT / 'solutions').iterdir() if p.is_file()}
+    for name in infos:
+        parts = set(Path(name).parts)
+        assert not parts & {'solutions', 'tests', 'mutants', '__pycache__', 'exercises'}, name
+        lines = {line.strip() for line in texts[name].splitlines()}
+        assert not markers & lines, f'{name} holds a marked solution region'
+        assert texts[name] not in solution_texts, f'{name} is a solution file'
+    assert b'useradd' in texts['setup.sh'] and b'grader-src' in texts['setup.sh']
+
+
+def test_the_same_grader_makes_the_same_zip(autograder_zip, tmp_path):
+    run('export', 'gradescope', '--out', tmp_path / 'again.zip')
+    assert (tmp_path / 'again.zip').read_bytes() == autograder_zip.read_bytes()
+    bad = CliRunner().invoke(main, ['export', 'gradescope', '--out', str(tmp_path / 'autograder.tar')])
+    assert bad.exit_code == 2 and 'should end in .zip' in bad.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['again.zip']
+
+
+def autograder_root(tmp_path, autograder_zip, files):
+    """A folder laid out like Gradescope's /autograder, with the zip in source/ and `files` submitted."""
+    root = tmp_path / 'autograder'
+    for sub in ('source', 'submission', 'results'):
+        (root / sub).mkdir(parents=True)
+    with zipfile.ZipFile(autograder_zip) as z:
+        z.extractall(root / 'source')
+    (root / 'source' / 'run_autograder').chmod(0o755)
+    for name, text in files.items():
+        (root / 'submission' / name).write_text(text)
+    return root
+
+
+def run_autograder(root, **env):
+    env = {**os.environ, 'AUTOGRADER_ROOT': str(root), 'GRADER_PYTHON': sys.executable, 'GRADER_USER': '', **env}
+    proc = subprocess.run([str(root / 'source' / 'run_autograder')], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=120)
+    return proc, json.loads((root / 'results' / 'results.json').read_text())
+
+
+def solution_files():
+    return {p.name: p.read_text() for p in (ROOT / 'solutions').iterdir() if p.is_file()}
+
+
+def test_run_autograder_grades_the_submission(tmp_path, autograder_zip):
+    root = autograder_root(tmp_path, autograder_zip, solution_files())
+    before = {p.name: p.read_bytes() for p in (root / 'submission').iterdir()}
+    proc, results = run_autograder(root)
+    assert proc.returncode == 0, proc.stderr
+    assert results['score'] == FULL and all(t['status'] == 'passed' for t in results['tests'])
+    assert [t['name'].split(':')[0] for t in results['tests']] == [e.id for e in catalog.load()]
+    assert {p.name: p.read_bytes() for p in (root / 'submission').iterdir()} == before, 'the submission was changed'
+    assert f'score {FULL}/{FULL}' in proc.stdout
+
+
+def test_run_autograder_explains_what_it_cannot_grade(tmp_path, autograder_zip):
+    root = autograder_root(tmp_path, autograder_zip, {'answers.txt': 'forgot the code'})
+    _, results = run_autograder(root)
+    assert results['score'] == 0 and 'no Python files' in results['output']
+    (root / 'results' / 'results.json').unlink()
+    proc, results = run_autograder(root, GRADER_PYTHON=str(tmp_path / 'no-python'))
+    assert results == {'score': 0, 'output': results['output'], 'tests': []}
+    assert 'The autograder itself failed (exit code 127)' in results['output']
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='only root can run student code as another user')
+def test_student_code_runs_unprivileged(tmp_path, autograder_zip):
+    if 'user' not in {f.name for f in dataclasses.fields(Limits)}:
+        pytest.fail('Limits has no user field: the sandbox cannot run student code as another user yet')
+    pwd.getpwnam('nobody')
+    files = solution_files()
+    files['engine.py'] = 'import os\nassert os.geteuid() != 0, "running as root"\n' + files['engine.py']
+    root = autograder_root(tmp_path, autograder_zip, files)
+    _, as_root = run_autograder(root)
+    assert as_root['score'] < FULL, 'the probe cannot tell root from another user'
+    _, results = run_autograder(root, GRADER_USER='nobody')
+    assert results['score'] == FULL, json.dumps(results)[:2000]
+
+
+@pytest.mark.skipif(not shutil.which('pip') and not (Path(sys.executable).parent / 'pip').exists(), reason='no pip')
+def test_shipped_source_builds_a_wheel_with_every_check(tmp_path, autograder_zip):
+    pytest.importorskip('setuptools', reason='building offline needs setuptools in this environment')
+    with zipfile.ZipFile(autograder_zip) as z:
+        z.extractall(tmp_path / 'source')
+    subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', '-w',
+                    str(tmp_path / 'dist'), str(tmp_path / 'source' / 'grader-src')], check=True, timeout=120)
+    (wheel,) = (tmp_path / 'dist').glob('*.whl')
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f'grader/checks/{e.id}.py' for e in catalog.load()} <= names
+    assert {'grader/catalog.toml', 'grader/sandbox/child.py', 'micrograd_ref/nn.py',
+            'grader/export/templates/run_autograder'} <= names
+
+
+def workflow_steps(text):
+    """The workflow's steps as dicts of their `key: value` lines (those under `with:` and `env:` included)."""
+    steps, current = [], None
+    for line in text.splitlines():
+        if line.startswith('      - '):
+            current = {}
+            steps.append(current)
+            line = line.replace('-', ' ', 1)
+        match = re.fullmatch(r'\s+([\w-]+): (.+)', line)
+        if current is not None and match:
+            current[match.group(1)] = match.group(2)
+    return steps
+
+
+def test_github_classroom_workflow_grades_each_exercise(tmp_path):
+    result = run('export', 'github-classroom', '--out', tmp_path)
+    path = tmp_path / '.github' / 'workflows' / 'classroom.yml'
+    assert result.exit_code == 0 and str(path) in result.output
+    text = path.read_text()
+    assert '\t' not in text and '@' + 'STEPS@' not in text
+    steps = workflow_steps(text)
+    assert steps[0]['uses'].startswith('actions/checkout@') and steps[2]['run'] == 'python -m pip install .'
+    graders = [s for s in steps if s.get('uses') == 'classroom-resources/autograding-command-grader@v1']
+    assert [(s['id'], int(s['max-score'])) for s in graders] == [(e.id, e.points) for e in catalog.load()]
+    assert all(s['command'] == f"grade check {s['id']} --submission exercises" for s in graders)
+    reporter = steps[-1]
+    assert reporter['uses'] == 'classroom-resources/autograding-grading-reporter@v1'
+    assert reporter['runners'] == ','.join(e.id for e in catalog.load())
+    for e in catalog.load():
+        assert reporter[f'{e.id.upper()}_RESULTS'] == f'"${{{{steps.{e.id}.outputs.result}}}}"'
+
+
+def test_a_workflow_command_exits_0_only_when_its_exercise_passes(tmp_path):
+    run('export', 'github-classroom', '--out', tmp_path)
+    command = workflow_steps((tmp_path / '.github/workflows/classroom.yml').read_text())[3]['command'].split()
+    assert command[:3] == ['grade', 'check', 'derivatives']
+    for folder, code in (('solutions', 0), ('exercises', 1)):
+        shutil.copytree(ROOT / folder, tmp_path / folder / 'exercises')
+        proc = subprocess.run([sys.executable, '-m', 'grader', *command[1:]], cwd=tmp_path / folder, timeout=60,
+                              capture_output=True, env={**os.environ, 'PYTHONPATH': str(ROOT)})
+        assert proc.returncode == code, proc.stdout
+
+
+def test_github_classroom_refuses_an_unsafe_install(tmp_path):
+    result = CliRunner().invoke(main, ['export', 'github-classroom', '--out', str(tmp_path), '--install', 'x; rm -rf ~'])
+    assert result.exit_code == 2 and 'would not survive the workflow file' in result.output
+    assert not (tmp_path / '.github').exists()
