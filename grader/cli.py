@@ -120,3 +120,6 @@ from grader.commands.instructor import new, publish, validate  # noqa: E402
 main.add_command(publish)
 main.add_command(validate)
 main.add_command(new)
+
+from grader.export.command import export  # noqa: E402
+main.add_command(export)
