@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from grader import catalog
 from grader.cli import main
 from grader.grading import grade
+from grader.misconceptions import MISCONCEPTIONS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -124,9 +125,24 @@ def test_cli_shows_the_explanation(tmp_path):
     result = CliRunner().invoke(main, ['check', 'quiz', '--submission', str(folder)])
     assert result.exit_code == 1
     assert '✗ q8: the derivative of tanh' in result.output
-    assert 'q8: 0.2929 is not right [quiz.toml:' in result.output
+    assert f'Likely mistake: `1 - t` instead of `1 - t**2` (in quiz.toml:{line_of("q8")})' in result.output
+    assert 'q8: 0.2929 is not right' in result.output
     assert 'Hint: The answer is 0.5: d/dn tanh(n) = 1 - tanh(n)**2' in result.output
 
 
 def _literal(value) -> str:
     return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+@pytest.mark.parametrize('key,given,misconception', [
+    ('q4', '1', 'assign_not_accumulate'),
+    ('q8', '0.2231', 'tanh_uses_input'),
+    ('q8', '0.2929', 'tanh_one_minus_t'),
+    ('q9', '"d"', 'wrong_update_sign'),
+    ('q8', '0.7071', ''),
+])
+def test_wrong_answers_that_reveal_a_known_mistake_name_it(tmp_path, key, given, misconception):
+    fb = checks(answered(tmp_path, **{key: given}))[key].feedback
+    assert fb.kind == 'wrong' and fb.misconception == misconception and fb.hint.startswith('The answer is')
+    if misconception:
+        assert fb.diagnosis == MISCONCEPTIONS[misconception].explanation

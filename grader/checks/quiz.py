@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.checking import CheckFailed, Student
+from grader.misconceptions import MISCONCEPTIONS
 from grader.results import Feedback
 
 if sys.version_info >= (3, 11):
@@ -31,6 +32,7 @@ class Question:
     answer: str | float  # a letter for multiple choice, else a number
     why: str
     tolerance: float = 0.0
+    traps: tuple[tuple[str | float, str], ...] = ()  # (a wrong answer, the misconception it reveals)
 
 
 CHOICES = 'abcd'
@@ -45,7 +47,8 @@ QUESTIONS = (
              'path. Each _backward adds its own share, and = would overwrite the shares already added.'),
     Question('q4', 'the gradient of a in b = a + a', 2.0,
              'The answer is 2: a reaches b along two paths, each contributing 1 * b.grad = 1, and += adds '
-             'them up. With = instead of +=, a.grad would wrongly be 1.', tolerance=1e-6),
+             'them up. With = instead of +=, a.grad would wrongly be 1.', tolerance=1e-6,
+             traps=((1.0, 'assign_not_accumulate'),)),
     Question('q5', 'what zero_grad is for', 'c',
              'The answer is c. backward() accumulates into .grad with +=, so before each step\'s backward '
              'pass the grads must be reset to 0, or that step would follow the sum of all earlier gradients.'),
@@ -57,10 +60,12 @@ QUESTIONS = (
              'and backward pass on it alone, which is much cheaper than the whole data set and noisier.'),
     Question('q8', 'the derivative of tanh', 0.5,
              'The answer is 0.5: d/dn tanh(n) = 1 - tanh(n)**2 = 1 - o**2 = 1 - 0.7071**2 = 0.5, '
-             'computed from the output o, not from n.', tolerance=0.01),
+             'computed from the output o, not from n.', tolerance=0.01,
+             traps=((1 - 0.8814**2, 'tanh_uses_input'), (1 - 0.7071, 'tanh_one_minus_t'))),
     Question('q9', 'why the update steps against the gradient', 'a',
              'The answer is a. The gradient points in the direction that increases the loss, so '
-             'p.data += -lr * p.grad takes a small step the other way, which lowers the loss.'),
+             'p.data += -lr * p.grad takes a small step the other way, which lowers the loss.',
+             traps=(('d', 'wrong_update_sign'),)),
     Question('q10', 'why backward() walks in reverse topological order', 'b',
              'The answer is b. A node\'s grad is complete only once every node that uses it has run its '
              '_backward; reversed topological order runs all of those first, from the output back to the leaves.'),
@@ -116,14 +121,24 @@ def judge(q: Question, answers: dict, text: str) -> None:
             raise CheckFailed(Feedback(f'{q.key} = {_shown(given)} is not one of the choices: write one letter '
                                        f'of {", ".join(CHOICES)} in quotes, as in {q.key} = "a"', where=where))
         if letter != q.answer:
-            raise CheckFailed(Feedback(f'{q.key}: "{letter}" is not right', where=where, hint=q.why))
+            raise CheckFailed(wrong(q, letter, f'"{letter}"', where))
         return
     number = _number(given)
     if number is None:
         raise CheckFailed(Feedback(f'{q.key} = {_shown(given)} is not a number: write it as in {q.key} = 1.5',
                                    where=where))
     if abs(number - q.answer) > q.tolerance:
-        raise CheckFailed(Feedback(f'{q.key}: {number:g} is not right', where=where, hint=q.why))
+        raise CheckFailed(wrong(q, number, f'{number:g}', where))
+
+
+def wrong(q: Question, given: str | float, shown: str, where: str) -> Feedback:
+    """A wrong answer's feedback: the right answer explained, and the known mistake it reveals, if any."""
+    feedback = Feedback(f'{q.key}: {shown} is not right', where=where, hint=q.why)
+    for trap, misconception in q.traps:
+        if trap == given or (isinstance(given, float) and abs(given - trap) <= max(q.tolerance, 1e-3)):
+            feedback.misconception = misconception
+            feedback.diagnosis = MISCONCEPTIONS[misconception].explanation
+    return feedback
 
 
 def _letter(given: object) -> str | None:
