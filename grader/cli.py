@@ -24,8 +24,10 @@ def main(ctx: click.Context) -> None:
 @click.option('--notebook', type=click.Path(path_type=Path), default=None,
               help='Grade the code cells of this Jupyter notebook instead of a folder.')
 @click.option('--format', 'fmt', type=click.Choice(['text', 'json', 'gradescope']), default='text')
+@click.option('--graphs', type=click.Path(path_type=Path), default=None,
+              help='Also draw the graph of every failing gradient check into this folder.')
 @COLOR
-def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | None, fmt: str,
+def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | None, fmt: str, graphs: Path | None,
           color: bool | None) -> None:
     """Run the hidden checks; exit 0 only with full marks."""
     from grader.grading import GradingError, grade
@@ -41,6 +43,10 @@ def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | 
         click.echo(render.gradescope(report))
     else:
         click.echo(render.text(report, color=use_color(color)))
+    if graphs and not notebook:
+        from grader.commands.graph import drawn_text
+        from grader.graphs import draw_failing
+        click.echo(drawn_text(draw_failing(default_submission(submission), report, graphs)), err=True)
     sys.exit(0 if report.full_marks else 1)
 
 
@@ -85,36 +91,14 @@ def hint(exercise: str, show_all: bool, reset: bool) -> None:
     click.echo(render.hints_text(ex, shown))
 
 
-@main.command()
-@click.option('--submission', '-s', type=click.Path(path_type=Path), default=None,
-              help='The folder whose engine builds the graph (default: ./exercises).')
-@click.option('--out', '-o', type=click.Path(path_type=Path), default=Path('graph.svg'),
-              help='Where to write the drawing: .svg, .png or .dot (default: graph.svg).')
-def graph(submission: Path | None, out: Path) -> None:
-    """Draw the lecture's L = d * f graph as your engine builds it."""
-    from grader import drawing
-    from grader.graphs import GraphError, lecture_graph
-
-    try:
-        nodes = lecture_graph(default_submission(submission))
-    except GraphError as e:
-        raise click.ClickException(str(e)) from None
-    try:
-        result = drawing.draw(nodes.nodes, out, title=nodes.title)
-    except ValueError as e:
-        raise click.BadParameter(str(e), param_hint='--out') from None
-    if nodes.message:
-        click.echo(nodes.message, err=True)
-    if result.message:
-        click.echo(result.message, err=True)
-    click.echo(f'wrote {result.path}')
-
-
 from grader.batch.command import batch  # noqa: E402
 main.add_command(batch)
 
 from grader.commands.watch import watch  # noqa: E402
 main.add_command(watch)
+
+from grader.commands.graph import graph  # noqa: E402
+main.add_command(graph)
 
 from grader.commands.instructor import new, publish, validate  # noqa: E402
 main.add_command(publish)

@@ -14,6 +14,7 @@ from grader.checking.compare import close, is_number
 FORMATS = {'.svg': 'svg', '.png': 'png', '.dot': 'dot'}
 MAX_NODES = 500  # `dot` takes minutes on thousands of records, and such a picture is unreadable anyway
 WRONG, RIGHT = '#ffd6d6', '#d6f5d6'
+LEGEND = 'green: equal to the reference; red: differs, with the expected value in brackets'
 INSTALL = ('Install Graphviz to get a picture: `apt-get install graphviz` (Debian/Ubuntu), '
            '`brew install graphviz` (macOS), or see https://graphviz.org/download/.')
 
@@ -83,8 +84,12 @@ def to_dot(nodes: list[dict], title: str = '') -> str:
     dot = graphviz.Digraph(graph_attr={'rankdir': 'LR'})
     if len(nodes) > MAX_NODES:
         title = f'{title} (only the {MAX_NODES} nodes nearest the result of {len(nodes)})'.strip()
-    if title:
-        dot.attr(label=graphviz.nohtml(_escape(title, record=False)), labelloc='t', fontsize='16')
+    lines = [_escape(title, record=False)] if title else []
+    if any(isinstance(n.get('expected'), dict) for n in shown):
+        lines.append(LEGEND)
+    if lines:
+        # '\\n' is DOT's own line break inside a label; the text itself has none left after escaping.
+        dot.attr(label=graphviz.nohtml('\\n'.join(lines)), labelloc='t', fontsize='16')
     for i, node in enumerate(shown):
         label, fill = _record(node)
         style = {'style': 'filled', 'fillcolor': fill} if fill else {}

@@ -1,13 +1,16 @@
 """The computation graphs that `grade graph` draws, built by the student's engine in the sandbox."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader import drawing, render
 from grader.checking import reference
 from grader.checking.compare import close
 from grader.checking.recipe import Graph
 from grader.checking.student import feedback_for_error
+from grader.results import CheckResult, ExerciseResult, Report
 from grader.sandbox.runner import Sandbox
 
 
@@ -18,6 +21,10 @@ class GraphNodes:
     nodes: list[dict]
     title: str
     message: str = ''
+
+
+class GraphError(Exception):
+    """There is no graph to draw, for a reason the student can act on."""
 
 
 def lecture_L(finish: str) -> Graph:
@@ -36,25 +43,84 @@ def lecture_graph(submission: Path) -> GraphNodes:
         message = ''
         for finish in ('backward', 'drive', ''):
             g = lecture_L(finish)
-            args = {'steps': g.steps, 'walk': g.names}
-            reply = sandbox.request('expression', args, ('engine',))
+            reply = sandbox.request('expression', {'steps': g.steps, 'walk': g.names}, ('engine',))
             if reply.ok:
                 break
             sandbox.begin_check()
             message = message or feedback_for_error(reply.error, 'backward').summary
         else:
             raise GraphError(f'your engine cannot build L = d * f yet: {message}')
-    expected = dict(zip(g.names, reference.run('expression', {'steps': g.steps})['nodes']))
-    nodes = reply.result['graph']
-    for node in nodes:
-        if node['label'] in expected:
-            node['expected'] = {f: expected[node['label']][f] for f in ('data', 'grad')}
     note = f'backward() did not run ({message}); grads are shown as they are.' if finish != 'backward' else ''
-    wrong = [n['label'] for n in nodes if 'expected' in n and not all(close(n['expected'][f], n[f]) for f in ('data', 'grad'))]
-    if wrong:
-        note = (note + ' ' if note else '') + f"Nodes that differ from the reference: {', '.join(wrong)}."
-    return GraphNodes(nodes, 'L = d * f, built by your engine', note)
+    nodes = with_expected(reply.result['graph'], g.steps, g.names)
+    return GraphNodes(nodes, 'L = d * f, built by your engine', _join(note, differing(nodes)))
 
 
-class GraphError(Exception):
-    """The student's engine could not build the graph at all."""
+def failing_graph(submission: Path, exercise_id: str) -> GraphNodes:
+    """The graph of the exercise's first failing gradient check, as the student's engine builds it."""
+    from grader.grading import grade
+
+    ex = grade(submission, [exercise_id]).exercises[0]
+    checks = drawable(ex)
+    if not checks:
+        raise GraphError(_nothing_to_draw(ex))
+    with Sandbox(submission) as sandbox:
+        return check_graph(sandbox, ex, checks[0])
+
+
+def drawable(ex: ExerciseResult) -> list[CheckResult]:
+    """The failing checks that compare a graph of Values, so there is a graph to draw."""
+    return [c for c in ex.checks if not c.passed and c.feedback and c.feedback.graph]
+
+
+def check_graph(sandbox: Sandbox, ex: ExerciseResult, check: CheckResult) -> GraphNodes:
+    """Replay one failing check's expression in the student's engine, with every node's expected values."""
+    steps, names = check.feedback.graph['steps'], check.feedback.graph['names']
+    sandbox.begin_check()
+    reply = sandbox.request('expression', {'steps': steps, 'walk': names}, ('engine',))
+    if not reply.ok or not isinstance(reply.result, dict) or not isinstance(reply.result.get('graph'), list):
+        why = feedback_for_error(reply.error, ex.id).summary if not reply.ok else 'it sent back no graph'
+        raise GraphError(f'could not draw the graph of "{check.name}": {why}')
+    nodes = with_expected(reply.result['graph'], steps, names)
+    return GraphNodes(nodes, f'{ex.id}: {check.name}', _join(f'The graph of:\n{check.feedback.expression}', differing(nodes)))
+
+
+def with_expected(nodes: list[dict], steps: list, names: list[str]) -> list[dict]:
+    """Attach the reference's data and grad to every node whose label names one node of the recipe."""
+    expected = dict(zip(names, reference.run('expression', {'steps': steps})['nodes']))
+    labels = Counter(n.get('label') for n in nodes if isinstance(n, dict))
+    for node in nodes:
+        label = node.get('label') if isinstance(node, dict) else None
+        if label in expected and labels[label] == 1:  # a label of the student's own could repeat a name
+            node['expected'] = {f: expected[label][f] for f in ('data', 'grad')}
+    return nodes
+
+
+def differing(nodes: list[dict]) -> str:
+    wrong = [n['label'] for n in nodes if 'expected' in n and not all(close(n['expected'][f], n.get(f)) for f in ('data', 'grad'))]
+    return f"Nodes that differ from the reference: {', '.join(wrong)}." if wrong else ''
+
+
+def draw_failing(submission: Path, report: Report, folder: Path) -> list[drawing.Drawing]:
+    """Draw every failing gradient check of the report into folder, as <exercise>-<n>.svg."""
+    drawn = []
+    with Sandbox(submission) as sandbox:
+        for ex in report.exercises:
+            for k, check in enumerate(drawable(ex), 1):
+                try:
+                    graph = check_graph(sandbox, ex, check)
+                except GraphError:
+                    continue  # the check's own feedback already says what went wrong
+                drawn.append(drawing.draw(graph.nodes, Path(folder) / f'{ex.id}-{k}.svg', title=graph.title))
+    return drawn
+
+
+def _nothing_to_draw(ex: ExerciseResult) -> str:
+    if ex.passed:
+        return f'{ex.id} passes: there is no failing graph to draw.'
+    if ex.status in ('not_implemented', 'blocked'):
+        return f'{ex.id} is {render.status_note(ex)}: there is no graph to draw yet.'
+    return f'no failing check of {ex.id} compares a graph of Values; `grade check {ex.id}` shows its feedback.'
+
+
+def _join(*notes: str) -> str:
+    return '\n'.join(n for n in notes if n)

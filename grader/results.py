@@ -29,6 +29,7 @@ class Feedback:
     kind: str = 'wrong'  # wrong, not_implemented, error, syntax, missing_file, timeout, crash
     blocked_by: str = ''  # the exercise whose stub or failure this check ran into
     curve: list[float] = field(default_factory=list)  # the student's losses, drawn as a sparkline
+    graph: dict = field(default_factory=dict)  # {'steps', 'names'}: the failing expression, to draw it
 
 
 @dataclass

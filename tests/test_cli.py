@@ -142,3 +142,42 @@ def test_graph_renders_png(tmp_path):
 def test_graph_on_stubs_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ['graph', '--submission', str(ROOT / 'exercises'), '--out', str(tmp_path / 'g.dot')])
     assert result.exit_code == 1 and 'cannot build L = d * f yet' in result.output
+
+
+TANH_FROM_INPUT = [('engine.py', 'self.grad += (1 - t**2) * out.grad', 'self.grad += (1 - self.data**2) * out.grad')]
+
+
+def test_graph_of_a_failing_exercise_marks_the_wrong_node(tmp_path):
+    sub = make_submission(tmp_path, TANH_FROM_INPUT)
+    out = tmp_path / 'tanh.dot'
+    result = run('graph', 'local_backward', '--submission', sub, '--out', out)
+    assert result.exit_code == 0 and f'wrote {out}' in result.stdout
+    assert 'c = a.tanh()' in result.stderr and 'Nodes that differ from the reference: a.' in result.stderr
+    source = out.read_text()
+    wrong = [line for line in source.splitlines() if '{ a |' in line]
+    assert len(wrong) == 1 and '(expected 1.2021)' in wrong[0] and '#ffd6d6' in wrong[0]
+    assert "local_backward: tanh's forward pass" in source
+
+
+def test_graph_says_why_there_is_nothing_to_draw(tmp_path):
+    passing = CliRunner().invoke(main, ['graph', 'backward', '-s', str(ROOT / 'solutions'), '-o', str(tmp_path / 'g.dot')])
+    assert passing.exit_code == 1 and 'backward passes: there is no failing graph to draw' in passing.output
+    stub = CliRunner().invoke(main, ['graph', 'nn', '-s', str(ROOT / 'exercises'), '-o', str(tmp_path / 'g.dot')])
+    assert stub.exit_code == 1 and 'nn is not implemented yet' in stub.output
+    unknown = CliRunner().invoke(main, ['graph', 'backwards', '-o', str(tmp_path / 'g.dot')])
+    assert unknown.exit_code == 2 and "unknown exercise 'backwards'" in unknown.output
+    bad = CliRunner().invoke(main, ['graph', 'backward', '-s', str(ROOT / 'solutions'), '-o', str(tmp_path / 'g.pdf')])
+    assert bad.exit_code == 2 and '.svg, .png or .dot' in bad.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_graphs_draws_each_failing_gradient_check(tmp_path, monkeypatch):
+    sub = make_submission(tmp_path, TANH_FROM_INPUT)
+    monkeypatch.setenv('PATH', str(tmp_path))  # no Graphviz: the DOT source, and how to install it
+    result = run('check', 'local_backward', '--submission', sub, '--graphs', tmp_path / 'graphs')
+    assert result.exit_code == 1 and 'Likely mistake: the tanh derivative uses the input' in result.stdout
+    drawn = sorted(p.name for p in (tmp_path / 'graphs').iterdir())
+    assert drawn and all(name.startswith('local_backward-') and name.endswith('.dot') for name in drawn)
+    assert f"Graph of a failing check: {tmp_path / 'graphs' / drawn[0]}" in result.stderr
+    assert 'apt-get install graphviz' in result.stderr
+    assert 'Graph of a failing check' not in result.stdout, 'stdout stays the report alone'

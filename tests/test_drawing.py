@@ -157,3 +157,26 @@ def test_other_extensions_are_refused(tmp_path: Path, name: str):
     with pytest.raises(ValueError, match=r'\.svg, \.png or \.dot'):
         draw(graph(), tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_legend_only_when_there_is_something_to_compare():
+    assert 'green: equal to the reference' not in to_dot(graph(), 'L')
+    nodes = graph()
+    nodes[0]['expected'] = {'data': -8.0, 'grad': 1.0}
+    source = to_dot(nodes, 'L')
+    assert 'label="L\\ngreen: equal to the reference; red: differs' in source
+
+
+def test_expected_values_go_only_to_unambiguous_labels():
+    """A label of the student's own that repeats a recipe name must not borrow that node's expectation."""
+    from grader.checking.recipe import Graph
+    from grader.graphs import with_expected
+
+    g = Graph()
+    a = g.leaf(2.0, 'a')
+    g.drive(g.mul(a, g.leaf(3.0, 'b'), 'c'))
+    nodes = [{'label': 'c', 'data': 6.0, 'grad': 1.0}, {'label': 'a', 'data': 2.0, 'grad': 3.0},
+             {'label': 'b', 'data': 3.0, 'grad': 2.0}, {'label': 'b', 'data': 0.0, 'grad': 0.0}]
+    with_expected(nodes, g.steps, g.names)
+    assert nodes[0]['expected'] == {'data': 6.0, 'grad': 1.0} and nodes[1]['expected'] == {'data': 2.0, 'grad': 3.0}
+    assert 'expected' not in nodes[2] and 'expected' not in nodes[3]

@@ -71,7 +71,8 @@ def expect_graph(student: Student, graph: Graph, *, fields: tuple[str, ...] = ('
         return got
     wrong = sorted({d.node for d in diffs}, key=graph.names.index)
     feedback = Feedback(summary or f"wrong {' and '.join(sorted({d.field for d in diffs}))} for {', '.join(wrong)}",
-                        expression=graph.program(), diffs=diffs, hint=hint)
+                        expression=graph.program(), diffs=diffs, hint=hint,
+                        graph={'steps': graph.steps, 'names': graph.names})
     misconception, symbol = diagnose(graph, got, fields)
     if misconception:
         feedback.misconception = misconception

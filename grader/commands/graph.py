@@ -1,0 +1,47 @@
+"""`grade graph`: draw a computation graph as the student's engine builds it, coloured where it differs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from grader.commands.options import default_submission, exercise_ids
+
+
+@click.command()
+@click.argument('exercise', required=False)
+@click.option('--submission', '-s', type=click.Path(path_type=Path), default=None,
+              help='The folder whose engine builds the graph (default: ./exercises).')
+@click.option('--out', '-o', type=click.Path(path_type=Path), default=Path('graph.svg'),
+              help='Where to write the drawing: .svg, .png or .dot (default: graph.svg).')
+def graph(exercise: str | None, submission: Path | None, out: Path) -> None:
+    """Draw EXERCISE's first failing graph, or without EXERCISE the lecture's L = d * f.
+
+    Every node shows its label, your data and grad, and the expected values where they differ;
+    differing nodes are red.
+    """
+    from grader import drawing
+    from grader.graphs import GraphError, failing_graph, lecture_graph
+
+    folder = default_submission(submission)
+    ex_id = exercise_ids((exercise,))[0] if exercise else None
+    if Path(out).suffix.lower() not in drawing.FORMATS:
+        raise click.BadParameter(f'{out}: the file name must end in .svg, .png or .dot', param_hint='--out')
+    try:
+        nodes = failing_graph(folder, ex_id) if ex_id else lecture_graph(folder)
+    except GraphError as e:
+        raise click.ClickException(str(e)) from None
+    result = drawing.draw(nodes.nodes, out, title=nodes.title)
+    for message in (nodes.message, result.message):
+        if message:
+            click.echo(message, err=True)
+    click.echo(f'wrote {result.path}')
+
+
+def drawn_text(drawn: list) -> str:
+    """The lines `grade check --graphs` prints about the graphs it wrote."""
+    if not drawn:
+        return 'No failing check compares a graph of Values, so no graph was drawn.'
+    lines = [f'Graph of a failing check: {d.path}' for d in drawn]
+    notes = {d.message for d in drawn if d.message}
+    return '\n'.join(lines + sorted(notes))
