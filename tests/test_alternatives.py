@@ -1,13 +1,28 @@
 """Correct submissions written differently from solutions/: each must get full marks where it differs."""
 from __future__ import annotations
 
+import ast
 import textwrap
 
 import pytest
 
-from conftest import ALL_IDS, explain
+from conftest import ALL_IDS, ROOT, explain
 
 E, NN, TRAIN = 'engine.py', 'nn.py', 'train.py'
+
+
+def solution(file: str, symbol: str) -> str:
+    """The source of one function or Class.method in solutions/, with its solution markers."""
+    text = (ROOT / 'solutions' / file).read_text()
+    lines = text.splitlines(keepends=True)
+    nodes = ast.parse(text).body
+    for part in symbol.split('.'):
+        node = next(n for n in nodes if getattr(n, 'name', None) == part)
+        nodes = node.body
+    end = node.end_lineno
+    while end < len(lines) and lines[end].strip().startswith('#'):
+        end += 1  # the END SOLUTION marker after the last statement
+    return ''.join(lines[node.lineno - 1:end])
 
 
 def method(text: str) -> str:
@@ -15,58 +30,17 @@ def method(text: str) -> str:
     return textwrap.indent(textwrap.dedent(text).strip('\n') + '\n', '    ')
 
 
-TANH = method('''
-    def tanh(self):
-        t = math.tanh(self.data)
-        out = Value(t, (self,), 'tanh')
+TANH = solution(E, 'Value.tanh')
 
-        def _backward():
-            self.grad += (1 - t**2) * out.grad
-        out._backward = _backward
+BACKWARD = solution(E, 'Value.backward')
 
-        return out
-''')
+SUB = solution(E, 'Value.__sub__')
 
-BACKWARD = method('''
-    def backward(self):
+TRUEDIV = solution(E, 'Value.__truediv__')
 
-        # topological order all of the children in the graph
-        topo = []
-        visited = set()
-        def build_topo(v):
-            if v not in visited:
-                visited.add(v)
-                for child in v._prev:
-                    build_topo(child)
-                topo.append(v)
-        build_topo(self)
+NEURON_CALL = solution(NN, 'Neuron.__call__')
 
-        # go one variable at a time and apply the chain rule to get its gradient
-        self.grad = 1.0
-        for v in reversed(topo):
-            v._backward()
-''')
-
-SUB = method('''
-    def __sub__(self, other): # self - other
-        return self + (-other)
-''')
-
-TRUEDIV = method('''
-    def __truediv__(self, other): # self / other
-        return self * other**-1
-''')
-
-NEURON_CALL = method('''
-    def __call__(self, x):
-        # w * x + b
-        act = sum((wi*xi for wi, xi in zip(self.w, x)), self.b)
-        return act.tanh() if self.nonlin else act
-''')
-
-MSE = ('def mse_loss(ypred, ys):\n'
-       '    """ the lecture\'s loss: the sum of squared differences between predictions and targets """\n'
-       '    return sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))\n')
+MSE = solution(TRAIN, 'mse_loss')
 
 ALTERNATIVES = {
     'tanh_composed_from_exp': (['local_backward', 'nn'], [
