@@ -100,6 +100,9 @@ main.add_command(watch)
 from grader.commands.graph import graph  # noqa: E402
 main.add_command(graph)
 
+from grader.commands.reset import reset  # noqa: E402
+main.add_command(reset)
+
 from grader.commands.instructor import new, publish, validate  # noqa: E402
 main.add_command(publish)
 main.add_command(validate)
