@@ -181,3 +181,33 @@ def test_check_graphs_draws_each_failing_gradient_check(tmp_path, monkeypatch):
     assert f"Graph of a failing check: {tmp_path / 'graphs' / drawn[0]}" in result.stderr
     assert 'apt-get install graphviz' in result.stderr
     assert 'Graph of a failing check' not in result.stdout, 'stdout stays the report alone'
+
+
+def on_a_terminal(*args, env=None):
+    """Run grade with its stdout on a pseudo-terminal, as a student's shell does; return what it printed."""
+    import pty
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, '-m', 'grader', *map(str, args)], stdout=follower, stderr=follower,
+                            env={**os.environ, 'PYTHONPATH': str(ROOT), **(env or {})}, cwd=ROOT)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closes when the program ends
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    os.close(leader)
+    return b''.join(chunks).decode()
+
+
+def test_colour_on_a_terminal_unless_no_color():
+    args = ['check', 'forward_ops', '--submission', ROOT / 'solutions']
+    assert '\x1b[32m' in on_a_terminal(*args), 'green ticks on a terminal'
+    assert '\x1b[' not in on_a_terminal(*args, env={'NO_COLOR': '1'})
+    plain = on_a_terminal(*args, '--no-color')
+    assert '\x1b[' not in plain and '✓ forward_ops' in plain
+    assert '\x1b[' not in on_a_terminal('list', '--submission', ROOT / 'solutions', env={'NO_COLOR': '1'})
