@@ -79,7 +79,24 @@ def graded_class(tmp_path_factory):
     (klass / 'garbled' / 'nn.py').write_bytes(b'\xff\xfe\x00 not text')
     before = tree_hash(klass)
     result = run_batch(klass, base / 'out', jobs=2, limits=FAST)
+    assert not grading_processes(), 'a grading process outlived the batch'
     return klass, base / 'out', result, before
+
+
+def grading_processes():
+    """This process's children that serve batch grading requests."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        try:
+            with open(f'/proc/{pid}/stat') as f:
+                parent = f.read().rsplit(')', 1)[1].split()[1]
+            with open(f'/proc/{pid}/cmdline', 'rb') as f:
+                serving = b'grader.batch.serve' in f.read()
+        except OSError:
+            continue
+        if parent == str(os.getpid()) and serving:
+            found.append(pid)
+    return found
 
 
 def test_every_submission_gets_a_row_in_catalog_order(graded_class):

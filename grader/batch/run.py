@@ -70,11 +70,11 @@ def run_batch(submissions: Path, out: Path, jobs: int | None = None, force: bool
 
 
 def _grade_all(todo: list[Entry], out: Path, jobs: int, limits: Limits, result: BatchResult, on_tick: Callable[[Tick], None] | None) -> None:
-    workers = Workers()
+    workers = Workers(limits)
     start = time.monotonic()
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        running: dict[Future, Entry] = {pool.submit(workers.grade, e.name, e.path, limits): e for e in todo}
+        running: dict[Future, Entry] = {pool.submit(workers.grade, e.name, e.path): e for e in todo}
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -99,6 +99,7 @@ def _grade_all(todo: list[Entry], out: Path, jobs: int, limits: Limits, result: 
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        workers.close()
 
 
 def _check_apart(submissions: Path, out: Path) -> None:

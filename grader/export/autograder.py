@@ -15,7 +15,11 @@ def run(root: Path, user: str | None = None) -> Outcome:
     results = root / 'results'
     results.mkdir(parents=True, exist_ok=True)
     limits = Limits(user=user) if user else Limits()
-    outcome = Workers().grade('submission', root / 'submission', limits)
+    workers = Workers(limits)
+    try:
+        outcome = workers.grade('submission', root / 'submission')
+    finally:
+        workers.close()
     write_atomic(results / 'results.json', results_json(outcome.report, outcome.note, outcome.problems))
     return outcome
 
