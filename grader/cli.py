@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from grader import catalog, render
+from grader.commands.limits import limit_options
 from grader.commands.options import COLOR, SUBMISSION, default_submission, exercise_ids, use_color
+from grader.sandbox.limits import Limits
 
 
 @click.group(invoke_without_command=True)
@@ -27,14 +29,18 @@ def main(ctx: click.Context) -> None:
 @click.option('--graphs', type=click.Path(path_type=Path), default=None,
               help='Also draw the graph of every failing gradient check into this folder.')
 @COLOR
+@limit_options
 def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | None, fmt: str, graphs: Path | None,
-          color: bool | None) -> None:
+          color: bool | None, limits: Limits) -> None:
     """Run the hidden checks; exit 0 only with full marks."""
     from grader.grading import GradingError, grade
 
     ids = exercise_ids(exercises) or None
     try:
-        report = notebook_report(notebook, submission, ids) if notebook else grade(default_submission(submission), ids)
+        if notebook:
+            report = notebook_report(notebook, submission, ids)
+        else:
+            report = grade(default_submission(submission), ids, limits)
     except GradingError as e:
         raise click.ClickException(str(e)) from None
     if fmt == 'json':

@@ -8,7 +8,7 @@ from pathlib import Path
 from grader import catalog
 from grader.catalog import Exercise
 from grader.results import CheckResult, ExerciseResult, Feedback, Report
-from grader.sandbox.runner import Limits, Sandbox
+from grader.sandbox.runner import Limits, Sandbox, SandboxError
 
 
 class GradingError(Exception):
@@ -22,7 +22,11 @@ def grade(submission: Path, exercise_ids: list[str] | None = None, limits: Limit
         raise GradingError(f'{submission} is not a folder of exercises')
     chosen = [catalog.get(i) for i in exercise_ids] if exercise_ids else list(catalog.load())
     start = time.monotonic()
-    with Sandbox(submission, limits) as sandbox:
+    try:
+        sandbox = Sandbox(submission, limits)
+    except SandboxError as e:
+        raise GradingError(str(e)) from None
+    with sandbox:
         results = run_checks(sandbox, chosen)
         failing = [e for e in chosen if not all(c.passed for c in results.get(e.id, []))]
         extra = [e for e in catalog.with_requirements([e.id for e in failing]) if e.id not in results]
@@ -54,6 +58,8 @@ def run_checks(sandbox: Sandbox, exercises: list[Exercise]) -> dict[str, list[Ch
             del os.environ['PYTEST_DISABLE_PLUGIN_AUTOLOAD']
         else:
             os.environ['PYTEST_DISABLE_PLUGIN_AUTOLOAD'] = previous
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt  # pytest caught a Ctrl-C: stop, rather than report checks that never ran
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) or collector.errors:
         raise GradingError('the hidden checks could not be loaded:\n' + '\n'.join(collector.errors or [f'pytest exited with {code!r}']))
     return dict(collector.results)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from grader import catalog
 from grader.results import Feedback
-from grader.sandbox.runner import Sandbox
+from grader.sandbox.limits import format_size
+from grader.sandbox.replies import SHAPES, conforms
+from grader.sandbox.runner import UNREADABLE, Sandbox
 
 
 class CheckFailed(Exception):
@@ -23,9 +25,13 @@ class Student:
 
     def run(self, probe: str, args: dict, modules: tuple[str, ...]) -> object:
         reply = self.sandbox.request(probe, args, modules)
-        if reply.ok:
+        if reply.ok and conforms(reply.result, SHAPES[probe]):
             return reply.result
-        raise CheckFailed(feedback_for_error(reply.error, self.exercise, self.sandbox.output()))
+        if reply.ok:
+            raise CheckFailed(Feedback(f'your code {UNREADABLE} (an answer of the wrong shape)', kind='crash',
+                                       output=self.sandbox.output()))
+        error = dict(reply.error, memory=format_size(self.sandbox.limits.memory_bytes))
+        raise CheckFailed(feedback_for_error(error, self.exercise, self.sandbox.output()))
 
     def locate(self, module: str, symbol: str) -> str:
         """'engine.py:42' for a function or method of the student's, or '' if unknown."""
@@ -63,6 +69,9 @@ def feedback_for_error(error: dict, exercise: str, output: str = '') -> Feedback
     if kind == 'exit':
         return Feedback(f'your code raised {message}: exiting is not an answer', where=where,
                         expression=code, kind='error', output=output)
+    if error.get('type') == 'MemoryError':
+        return Feedback(f"your code ran out of memory (the limit is {error.get('memory', 'set by the grader')})",
+                        where=where, expression=code, kind='error', output=output)
     misconception = _misconception_of(error, frames)
     return Feedback(f"your code raised {error.get('type', 'an exception')}: {message}", where=where,
                     expression=code, kind='error', misconception=misconception, output=output)

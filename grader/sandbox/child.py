@@ -2,7 +2,8 @@
 
 It is started with `python -I -S`, so neither the grader nor the reference engine is on its path,
 and it uses only the standard library. It talks to the parent over two inherited pipe descriptors;
-the student's stdout and stderr go to a separate pipe that never counts as a result.
+the student's stdout and stderr go to a separate pipe that never counts as a result. Before any
+student code runs, it lowers its own memory limit and installs the audit hook in guard.py.
 """
 import importlib
 import importlib.abc
@@ -10,6 +11,7 @@ import importlib.machinery
 import importlib.util
 import json
 import os
+import resource
 import sys
 import traceback
 
@@ -55,7 +57,7 @@ def student_frames(tb, folder):
     """The traceback frames that belong to the student's files, as [file, line, function, text]."""
     frames = []
     for fs in traceback.extract_tb(tb):
-        if os.path.dirname(os.path.abspath(fs.filename)) == folder:
+        if not fs.filename.startswith('<') and os.path.dirname(os.path.abspath(fs.filename)) == folder:
             frames.append([os.path.basename(fs.filename), fs.lineno, fs.name, (fs.line or '').strip()])
     return frames[-8:]
 
@@ -73,6 +75,9 @@ def describe(exc, folder):
         info['message'] = f'{type(exc).__name__}({safe_str(exc)})'
     else:
         info['kind'] = 'exception'
+        if isinstance(exc, ImportError) and any(f"'{PACKAGE}{c}" in info['message'] for c in "'."):
+            info['message'] += (f' (while grading, {PACKAGE} means your own files: '
+                                f'an installed {PACKAGE} is never used)')
     return info
 
 
@@ -110,15 +115,28 @@ def serve(rx, tx, folder, probes):
         tx.flush()
 
 
+def load_own(name, here):
+    """One of the child's own files, loaded by path: the grader's package is not on the child's path."""
+    spec = importlib.util.spec_from_file_location(f'grader_{name}', os.path.join(here, name + '.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def main():
     folder, fd_in, fd_out = os.path.abspath(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    memory = int(sys.argv[4])
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    memory = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash must not dump core into the student's folder
     here = os.path.dirname(os.path.abspath(__file__))
-    spec = importlib.util.spec_from_file_location('grader_probes', os.path.join(here, 'probes.py'))
-    probes = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(probes)
+    probes = load_own('probes', here)
     sys.meta_path.insert(0, StudentImports(folder))
     sys.path[:] = [p for p in sys.path if p]  # no current directory on the path
-    serve(os.fdopen(fd_in, 'r'), os.fdopen(fd_out, 'w'), folder, probes)
+    rx, tx = os.fdopen(fd_in, 'r'), os.fdopen(fd_out, 'w')
+    load_own('guard', here).install(folder, here)
+    serve(rx, tx, folder, probes)
 
 
 if __name__ == '__main__':

@@ -3,28 +3,25 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import selectors
 import signal
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CHILD = Path(__file__).with_name('child.py')
+from grader.sandbox import reaper
+from grader.sandbox.limits import Limits, format_size
+from grader.sandbox.workspace import SandboxError, Workspace, prepare
+
+__all__ = ['ChildFailure', 'Limits', 'Reply', 'Sandbox', 'SandboxError']
 MAX_REPLY = 16 << 20  # a reply larger than this is a flood, not an answer
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds enforced from the parent on everything the student's code does."""
-
-    check_seconds: float = 5.0
-    submission_seconds: float = 120.0
-    memory_bytes: int = 1 << 30
-    output_bytes: int = 1 << 20
+UNREADABLE = 'wrote something the grader could not read as a reply'
+SUBMISSION_TIMEOUT = 'did not finish in time: the whole submission ran out of time ({:g} s)'
+CRASHES = {'SIGSEGV': 'crashed: is a recursion too deep, or is memory running out?',
+           'SIGABRT': 'crashed: is a recursion too deep, or is memory running out?',
+           'SIGKILL': 'was killed: is it using too much memory?'}
 
 
 @dataclass
@@ -39,18 +36,24 @@ class Reply:
 class Child:
     """One running child process, with its request and reply pipes and its drained output."""
 
-    def __init__(self, folder: Path, limits: Limits):
+    def __init__(self, workspace: Workspace, limits: Limits):
         req_r, self._req_w = os.pipe()
         self._rep_r, rep_w = os.pipe()
         self.output = bytearray()
         self._limits = limits
-        self.proc = subprocess.Popen(
-            [sys.executable, '-I', '-S', '-B', str(CHILD), str(folder), str(req_r), str(rep_w)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(req_r, rep_w), start_new_session=True, cwd=folder,
-            preexec_fn=lambda: _limit_memory(limits.memory_bytes))
-        os.close(req_r)
-        os.close(rep_w)
+        self.marker = reaper.new_marker()
+        account = workspace.user
+        env = {reaper.VARIABLE: self.marker, 'PATH': os.defpath, 'LANG': 'C.UTF-8', 'HOME': str(workspace.folder)}
+        try:
+            self.proc = subprocess.Popen(
+                [workspace.python, '-I', '-S', '-B', str(workspace.code / 'child.py'), str(workspace.folder),
+                 str(req_r), str(rep_w), str(limits.memory_bytes)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                pass_fds=(req_r, rep_w), start_new_session=True, cwd=workspace.folder,
+                **({'user': account.pw_uid, 'group': account.pw_gid, 'extra_groups': []} if account else {}))
+        finally:
+            os.close(req_r)
+            os.close(rep_w)
         self._buffer = b''
         self._drain = threading.Thread(target=self._drain_output, daemon=True)
         self._drain.start()
@@ -74,23 +77,24 @@ class Child:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not sel.select(remaining):
                     self.kill()
-                    raise ChildFailure('timeout', 'did not finish in time: is there an infinite loop?')
+                    raise ChildFailure('timeout', f'did not finish in time ({self._limits.check_seconds:g} s per check): '
+                                                  'is there an infinite loop?')
                 chunk = os.read(self._rep_r, 65536)
                 if not chunk:
                     raise self._died()
                 self._buffer += chunk
                 if len(self._buffer) > MAX_REPLY:
                     self.kill()
-                    raise ChildFailure('protocol', "wrote too much to the grader's channel")
+                    raise ChildFailure('protocol', f'{UNREADABLE} (over {format_size(MAX_REPLY)} on its channel)')
         line, _, self._buffer = self._buffer.partition(b'\n')
         try:
             reply = json.loads(line)
         except ValueError:
             self.kill()
-            raise ChildFailure('protocol', "wrote something that is not an answer to the grader's channel") from None
+            raise ChildFailure('protocol', f'{UNREADABLE} (not JSON)') from None
         if not isinstance(reply, dict) or reply.get('id') != message['id']:
             self.kill()
-            raise ChildFailure('protocol', "answered out of turn on the grader's channel")
+            raise ChildFailure('protocol', f'{UNREADABLE} (an answer out of turn)')
         return reply
 
     def _died(self) -> ChildFailure:
@@ -101,12 +105,16 @@ class Child:
         self.kill()
         if code is not None and code < 0:
             name = signal.Signals(-code).name
-            how = 'ran out of memory' if name in ('SIGKILL', 'SIGSEGV') else f'was killed by {name}'
-            return ChildFailure('crash', f'the process {how} (signal {name})')
-        return ChildFailure('crash', f'the process exited (exit code {code}): do you call sys.exit or os._exit?')
+            why = CRASHES.get(name, f'was killed by {name}')
+            return ChildFailure('crash', f'{why} (signal {name}, memory limit {format_size(self._limits.memory_bytes)})')
+        return ChildFailure('crash', f'exited (exit code {code}): do you call sys.exit or os._exit?')
 
     def kill(self) -> None:
-        """Kill the child's whole process group and reap it."""
+        """Kill the child, its process group and everything it started, and close every pipe."""
+        if self.proc.returncode is not None and self._req_w < 0:
+            return  # done already
+        # Once reaped, the child's pid may belong to another process: then only its marker is followed.
+        reaper.sweep(self.marker, self.proc.pid if self.proc.returncode is None else -1)
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -118,6 +126,9 @@ class Child:
                 os.close(fd)
             except OSError:
                 pass
+        self._req_w = self._rep_r = -1
+        if not self._drain.is_alive():
+            self.proc.stdout.close()
 
     @property
     def alive(self) -> bool:
@@ -133,16 +144,13 @@ class ChildFailure(Exception):
         self.message = message
 
 
-def _limit_memory(limit: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
 class Sandbox:
     """Answers probe requests for one submission, keeping one child alive across checks."""
 
     def __init__(self, folder: Path, limits: Limits = Limits()):
         self.folder = Path(folder).resolve()
         self.limits = limits
+        self._workspace = prepare(self.folder, limits.user)
         self._child: Child | None = None
         self._next_id = 0
         self._imported: set[str] = set()
@@ -151,10 +159,14 @@ class Sandbox:
         self._deadline = time.monotonic() + limits.check_seconds
         self._submission_deadline = time.monotonic() + limits.submission_seconds
         self._output_mark = 0
-        self._spawn()
+        try:
+            self._spawn()
+        except BaseException:
+            self._workspace.remove()
+            raise
 
     def _spawn(self) -> None:
-        self._child = Child(self.folder, self.limits)
+        self._child = Child(self._workspace, self.limits)
         self._imported = set()
         self._output_mark = 0
 
@@ -187,7 +199,8 @@ class Sandbox:
 
     def _ask(self, probe: str, args: dict) -> Reply:
         if time.monotonic() >= self._submission_deadline:
-            self._poisoned = Reply(False, error={'kind': 'timeout', 'message': 'the whole submission ran out of time'})
+            message = SUBMISSION_TIMEOUT.format(self.limits.submission_seconds)
+            self._poisoned = Reply(False, error={'kind': 'timeout', 'message': message})
             return self._poisoned
         if not (self._child and self._child.alive):
             self._spawn()
@@ -195,6 +208,8 @@ class Sandbox:
         try:
             raw = self._child.ask({'id': self._next_id, 'probe': probe, 'args': args}, self._deadline)
         except ChildFailure as failure:
+            if failure.kind == 'timeout' and time.monotonic() >= self._submission_deadline:
+                failure.message = SUBMISSION_TIMEOUT.format(self.limits.submission_seconds)
             self._poisoned = Reply(False, error={'kind': failure.kind, 'message': failure.message,
                                                  'output': self.output()})
             self._child = None
@@ -207,6 +222,7 @@ class Sandbox:
         if self._child:
             self._child.kill()
             self._child = None
+        self._workspace.remove()
 
     def __enter__(self) -> Sandbox:
         return self
@@ -218,5 +234,5 @@ class Sandbox:
 def _error(raw: object) -> dict:
     """The child's error report, kept only if it has the expected plain shape."""
     if not isinstance(raw, dict):
-        return {'kind': 'protocol', 'message': 'sent a malformed error report'}
+        return {'kind': 'protocol', 'message': f'{UNREADABLE} (an error report of the wrong shape)'}
     return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, (str, int, list))}

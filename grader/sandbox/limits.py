@@ -1,0 +1,72 @@
+"""The bounds a submission runs under, checked when they are made, and sizes as people write them."""
+from __future__ import annotations
+
+import os
+import pwd
+import re
+from dataclasses import dataclass
+
+MIN_MEMORY = 64 << 20  # below this the interpreter itself cannot start
+UNITS = {'': 1, 'B': 1, 'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30, 'T': 1 << 40}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds enforced from the parent on everything the student's code does."""
+
+    check_seconds: float = 5.0
+    submission_seconds: float = 120.0
+    memory_bytes: int = 1 << 30
+    output_bytes: int = 1 << 20
+    user: str | None = None  # run the student's code as this user (needs root)
+
+    def __post_init__(self) -> None:
+        for name in ('check_seconds', 'submission_seconds'):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not 0 < value <= 86400:
+                raise LimitError(name, f'must be a number of seconds above 0 and at most a day, not {value!r}')
+        if not isinstance(self.memory_bytes, int) or self.memory_bytes < MIN_MEMORY:
+            raise LimitError('memory_bytes', f'must be at least {format_size(MIN_MEMORY)} (Python needs that much '
+                                             f'to start), not {_size_or_repr(self.memory_bytes)}')
+        if not isinstance(self.output_bytes, int) or self.output_bytes < 0:
+            raise LimitError('output_bytes', f'must be 0 or more bytes, not {self.output_bytes!r}')
+        if self.user is not None:
+            _check_user(self.user)
+
+
+class LimitError(ValueError):
+    """A limit with a value that cannot work; `field` names which."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f'{field} {message}')
+        self.field = field
+        self.message = message
+
+
+def _check_user(user: str) -> None:
+    try:
+        entry = pwd.getpwnam(user)
+    except KeyError:
+        raise LimitError('user', f'{user!r} does not exist on this machine') from None
+    if os.geteuid() != 0 and entry.pw_uid != os.geteuid():
+        raise LimitError('user', f'{user!r} needs grade to run as root, because only root can switch users')
+
+
+def parse_size(text: str) -> int:
+    """'1G', '512M', '64k', '1048576' -> bytes (units are powers of 1024)."""
+    match = re.fullmatch(r'\s*(\d+(?:\.\d+)?)\s*([BKMGT]?)(?:i?B)?\s*', str(text), re.IGNORECASE)
+    if not match:
+        raise ValueError(f'{text!r} is not a size: write a number of bytes, or one with a unit such as 512M or 1G')
+    return int(float(match.group(1)) * UNITS[match.group(2).upper()])
+
+
+def format_size(n: int) -> str:
+    """Bytes the way parse_size reads them back: 1 GiB -> '1G'."""
+    for unit in 'TGMK':
+        if n >= UNITS[unit] and n % UNITS[unit] == 0:
+            return f'{n // UNITS[unit]}{unit}'
+    return str(n)
+
+
+def _size_or_repr(value: object) -> str:
+    return format_size(value) if isinstance(value, int) else repr(value)

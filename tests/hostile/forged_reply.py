@@ -1,0 +1,10 @@
+# Answer the grader's current request ourselves, with a result of the wrong shape.
+def hostile():
+    import json
+    import os
+    import sys
+    frame = sys._getframe()
+    while 'request' not in frame.f_locals:
+        frame = frame.f_back
+    reply = {'id': frame.f_locals['request']['id'], 'ok': True, 'result': 'full marks'}
+    os.write(int(sys.argv[3]), (json.dumps(reply) + '\n').encode())

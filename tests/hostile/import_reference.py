@@ -1,0 +1,1 @@
+from micrograd_ref.engine import Value  # noqa: F401

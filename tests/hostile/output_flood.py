@@ -1,0 +1,3 @@
+import sys
+for _ in range(20):
+    sys.stdout.write('y' * (1 << 20))

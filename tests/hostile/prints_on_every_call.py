@@ -1,0 +1,2 @@
+def hostile():
+    print('called', 'x' * 2000)

@@ -1,0 +1,2 @@
+def hostile():
+    return hostile()

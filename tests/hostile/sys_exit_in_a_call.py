@@ -1,0 +1,3 @@
+def hostile():
+    import sys
+    sys.exit(0)

@@ -1,0 +1,2 @@
+with open('@OUTSIDE@', 'w') as f:
+    f.write('written from a submission\n')

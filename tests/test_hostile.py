@@ -1,0 +1,89 @@
+"""The hostile corpus (tests/hostile/cases.toml): each submission is denied credit it did not earn,
+told why, and leaves no process and no changed file behind, while grading carries on."""
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import explain, result
+from grader import render
+from grader.grading import grade
+from grader.sandbox.runner import Limits
+from hostile.processes import children_of_this_process, processes_mentioning
+from mutate import make_submission
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = Path(__file__).resolve().parent / 'hostile'
+CASES = tomllib.loads((HOSTILE / 'cases.toml').read_text())['case']
+LIMITS = Limits(check_seconds=1.0, submission_seconds=30.0)
+MUL = "        out = Value(self.data * other.data, (self, other), '*')"
+SECONDS = 10
+
+
+def build(case, tmp_path, marker):
+    """The case's submission, next to a sibling submission, a fake installed micrograd and a victim file."""
+    (tmp_path / 'other').mkdir()
+    (tmp_path / 'other' / 'engine.py').write_text('# another student\n')
+    site = tmp_path / 'site-packages' / 'micrograd'
+    site.mkdir(parents=True)
+    (site / '__init__.py').write_text('')
+    shutil.copyfile(ROOT / 'micrograd_ref' / 'engine.py', site / 'engine.py')
+    (tmp_path / 'victim.txt').write_text('must survive\n')
+    file = case.get('file', 'engine.py')
+    sub = make_submission(tmp_path, [(file, *case['patch'])] if 'patch' in case else [])
+    places = {'MARKER': marker, 'ROOT': str(ROOT), 'SITE': str(site.parent),
+              'OUTSIDE': str(tmp_path / 'outside.txt'), 'VICTIM': str(tmp_path / 'victim.txt')}
+    snippet = (HOSTILE / case['snippet']).read_text()
+    for key, value in places.items():
+        snippet = snippet.replace(f'@{key}@', value)
+    path = sub / file
+    code = path.read_text()
+    at = case.get('at', 'import')
+    if at == 'call':
+        assert code.count(MUL) == 1, 'solutions/engine.py changed: update MUL'
+        code = snippet + '\n' + code.replace(MUL, MUL + '\n        hostile()')
+    path.write_text({'import': snippet + '\n' + code, 'end': code + '\n' + snippet,
+                     'replace': snippet, 'call': code}[at])
+    return sub
+
+
+def files_outside(tmp_path, sub):
+    """Every file under tmp_path but outside the submission, with its content."""
+    return {p: p.read_bytes() for p in tmp_path.rglob('*') if p.is_file() and sub not in p.parents}
+
+
+@pytest.mark.parametrize('case', CASES, ids=[c['name'] for c in CASES])
+def test_hostile_submission_is_contained(case, tmp_path, capfd):
+    marker = f'hostile-{os.getpid()}-{time.time_ns()}'
+    sub = build(case, tmp_path, marker)
+    before = files_outside(tmp_path, sub)
+    exercises = case.get('exercises', ['forward_ops', 'derivatives'])
+    start = time.monotonic()
+    report = grade(sub, exercises, LIMITS)
+    assert time.monotonic() - start < case.get('seconds', SECONDS), 'grading must stay bounded'
+
+    if case.get('full_marks'):
+        assert report.full_marks, explain(report)
+    else:
+        forward = result(report, 'forward_ops')
+        assert forward.points == 0 and not report.full_marks, explain(report)
+        feedback = forward.first_failure.feedback
+        shown = '\n'.join(render.feedback_text(feedback))
+        assert feedback.kind in case['kind'], shown
+        assert any(reason in shown for reason in case['reason']), shown
+        for other in exercises:
+            if other not in ('forward_ops', 'local_backward'):
+                assert result(report, other).passed, f'grading did not carry on:\n{explain(report)}'
+
+    assert processes_mentioning(marker) == [], 'a process the submission started is still running'
+    assert children_of_this_process() == [], 'the sandbox left a child running'
+    assert files_outside(tmp_path, sub) == before, 'a file outside the submission changed'
+    out, err = capfd.readouterr()
+    assert '75 passed' not in out + err, "the submission wrote into the grader's own output"
