@@ -249,3 +249,21 @@ def processes_inside(folder):
         except OSError:
             pass
     return found
+
+
+def test_one_grading_process_in_a_row_gives_fresh_answers(tmp_path):
+    """Grading processes serve many submissions: a bug seen before must not colour the next report."""
+    from grader.batch.worker import Workers
+
+    workers = Workers(FAST)
+    try:
+        order = [make_submission(tmp_path, [TANH], name='bug1'), make_submission(tmp_path, name='good'),
+                 make_submission(tmp_path, [TANH], name='bug2')]
+        reports = [workers.grade(p.name, p).report for p in order]
+        assert len(workers._processes) == 1, 'the three were not graded by one process'
+    finally:
+        workers.close()
+    summary = [[(e.id, e.status, e.points) for e in r.exercises] for r in reports]
+    assert summary[0] == summary[2] and reports[1].full_marks and not reports[0].full_marks
+    local = next(e for e in reports[2].exercises if e.id == 'local_backward')
+    assert [c.feedback.misconception for c in local.checks if not c.passed][:1] == ['tanh_uses_input']
