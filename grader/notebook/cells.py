@@ -13,7 +13,6 @@ from grader import catalog
 
 FILE_TAG = 'file:'
 EXERCISE_TAG = 'exercise:'
-DRAW_TAG = 'draw:'
 IMPORT = re.compile(r'^(?P<indent>[ \t]*)(?P<stmt>(?:from|import) (?P<module>\w+)\b.*)$')
 COMMENTED = re.compile(r'^(?P<indent>[ \t]*)# (?P<stmt>(?:from|import) (?P<module>\w+)\b.*)$')
 DEFINED = re.compile(r'^(?:(?:async\s+)?def|class)\s+(\w+)|^(\w+)\s*=', re.MULTILINE)
