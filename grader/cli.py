@@ -38,7 +38,7 @@ def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | 
     ids = exercise_ids(exercises) or None
     try:
         if notebook:
-            report = notebook_report(notebook, submission, ids)
+            report = notebook_report(notebook, submission, ids, limits)
         else:
             report = grade(default_submission(submission), ids, limits)
     except GradingError as e:
@@ -56,7 +56,7 @@ def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | 
     sys.exit(0 if report.full_marks else 1)
 
 
-def notebook_report(notebook: Path, submission: Path | None, ids: list[str] | None):
+def notebook_report(notebook: Path, submission: Path | None, ids: list[str] | None, limits: Limits):
     """Grade a notebook's cells; what it lacked goes to stderr, so stdout stays one document."""
     from grader.notebook.extract import NotebookError
     from grader.notebook.grading import grade_notebook, problems_text
@@ -64,7 +64,7 @@ def notebook_report(notebook: Path, submission: Path | None, ids: list[str] | No
     if submission:
         raise click.UsageError('give --submission or --notebook, not both')
     try:
-        graded = grade_notebook(notebook, ids)
+        graded = grade_notebook(notebook, ids, limits)
     except NotebookError as e:
         raise click.UsageError(str(e)) from None
     click.echo(problems_text(graded.problems, notebook), err=True)

@@ -212,3 +212,12 @@ def test_an_interrupted_run_leaves_the_notebook_and_no_temporary_folder(tmp_path
     with pytest.raises(KeyboardInterrupt):
         grade_notebook(path)
     assert path.read_bytes() == before and list(temp.iterdir()) == []
+
+
+def test_the_limits_apply_to_a_notebook_too(tmp_path):
+    nb = notebook(tmp_path)
+    derivatives = cell(nb, 'file:derivatives.py')
+    derivatives.source = derivatives.source.replace('    return (f(x + h) - f(x)) / h', '    while True:\n        pass')
+    result = CliRunner().invoke(main, ['check', 'derivatives', '--notebook', str(save(nb, tmp_path)),
+                                       '--check-seconds', '0.5'])
+    assert result.exit_code == 1 and 'did not finish in time' in result.output, result.output

@@ -8,7 +8,7 @@ from pathlib import Path
 from grader.grading import grade
 from grader.notebook.extract import submission_from_notebook
 from grader.results import Report
-from grader.sandbox.runner import Limits
+from grader.sandbox.limits import Limits
 
 
 @dataclass
