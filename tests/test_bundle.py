@@ -106,3 +106,23 @@ def test_the_bundle_installs_in_a_fresh_venv_and_grades_the_stubs(bundle, tmp_pa
     assert result.returncode == 1 and 'grade validate is for instructors' in result.stderr, result.stderr
     assert str(bundle) in subprocess.run([str(bin_dir / 'python'), '-c', 'import grader; print(grader.__file__)'],
                                          capture_output=True, text=True, cwd=tmp_path, env=env).stdout
+
+
+def test_publish_out_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+    from grader.cli import main
+    result = CliRunner().invoke(main, ['publish', '--out', str(tmp_path / 'hand-out')])
+    assert result.exit_code == 0 and f'files into {tmp_path / "hand-out"}' in result.output, result.output
+    again = CliRunner().invoke(main, ['publish', '--out', str(tmp_path / 'hand-out')])
+    assert again.exit_code == 1 and 'already exists and is not empty' in again.output
+
+
+def test_an_interrupted_bundle_leaves_nothing_behind(tmp_path, monkeypatch):
+    from grader.publish import bundle as module
+
+    def interrupted(folder):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(module, 'audit', interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_bundle(ROOT / 'solutions', tmp_path / 'hand-out')
+    assert list(tmp_path.iterdir()) == []

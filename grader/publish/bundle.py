@@ -1,6 +1,7 @@
 """The student bundle: stubs, the grader and the reference engine, ready to hand out; no solutions."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -46,23 +47,40 @@ def write_bundle(solutions: Path, out: Path, readme: Path = PROJECT_DIR / 'READM
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise PublishError(f'{out} already exists and is not empty: choose a new folder for the bundle')
+    if out.resolve().is_relative_to(PACKAGE_DIR):
+        raise PublishError(f'{out} is inside the grader package, which the bundle copies: choose a folder outside it')
     files = published(solutions)
     stubs = generate(solutions)
     pyproject = PROJECT_DIR / 'pyproject.toml'
     if not pyproject.is_file():
         raise PublishError(f'{pyproject} is missing: the bundle installs with it')
-    out.mkdir(parents=True, exist_ok=True)
-    _write_all(out / 'exercises', files)
-    ignore = shutil.ignore_patterns('__pycache__', '*.pyc', '*.egg-info', *INSTRUCTOR_ONLY)
-    shutil.copytree(PACKAGE_DIR, out / 'grader', ignore=ignore)
-    _write_all(out / 'grader' / 'stubs', stubs)
-    shutil.copytree(Path(micrograd_ref.__file__).parent, out / 'micrograd_ref', ignore=ignore)
-    shutil.copy2(pyproject, out / 'pyproject.toml')
-    (out / 'README.md').write_text(student_readme(readme), encoding='utf-8')
-    problems = audit(out)
-    if problems:
-        raise PublishError(f'the bundle in {out} is not safe to hand out:\n  ' + '\n  '.join(problems))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Built beside `out` and renamed at the end: an interrupted run leaves no half-made bundle behind.
+    staging = out.parent / f'.{out.name}.partial-{os.getpid()}'
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        _fill(staging, files, stubs, pyproject, readme)
+        problems = audit(staging)
+        if problems:
+            raise PublishError('the bundle would not be safe to hand out:\n  ' + '\n  '.join(problems))
+        if out.exists():
+            out.rmdir()
+        os.rename(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return BundleResult(str(out), sorted(str(p.relative_to(out)) for p in out.rglob('*') if p.is_file()))
+
+
+def _fill(folder: Path, files: dict[str, str], stubs: dict[str, str], pyproject: Path, readme: Path) -> None:
+    _write_all(folder / 'exercises', files)
+    ignore = shutil.ignore_patterns('__pycache__', '*.pyc', '*.egg-info', *INSTRUCTOR_ONLY)
+    shutil.copytree(PACKAGE_DIR, folder / 'grader', ignore=ignore)
+    _write_all(folder / 'grader' / 'stubs', stubs)
+    shutil.copytree(Path(micrograd_ref.__file__).parent, folder / 'micrograd_ref', ignore=ignore)
+    shutil.copy2(pyproject, folder / 'pyproject.toml')
+    (folder / 'README.md').write_text(student_readme(readme), encoding='utf-8')
 
 
 def _write_all(folder: Path, files: dict[str, str]) -> None:
