@@ -221,3 +221,16 @@ def test_the_limits_apply_to_a_notebook_too(tmp_path):
     result = CliRunner().invoke(main, ['check', 'derivatives', '--notebook', str(save(nb, tmp_path)),
                                        '--check-seconds', '0.5'])
     assert result.exit_code == 1 and 'did not finish in time' in result.output, result.output
+
+
+def test_feedback_line_numbers_are_the_cells_line_numbers(tmp_path):
+    nb = notebook(tmp_path)
+    manual = cell(nb, 'file:manual_grads.py')
+    lines = manual.source.splitlines()
+    broken = next(i for i, line in enumerate(lines) if 'L.grad = 1.0' in line)
+    lines[broken] = lines[broken].replace('L.grad = 1.0', 'L.grad = = 1.0')
+    manual.source = '\n'.join(lines)
+    graded = grade_notebook(save(nb, tmp_path), ['manual_grads'])
+    fb = graded.report.exercises[0].first_failure.feedback
+    assert fb.kind == 'syntax' and fb.where == f'manual_grads.py:{broken + 1}', fb
+    assert lines[0] == '# from engine import Value'
