@@ -18,7 +18,7 @@ from grader.batch import outputs
 from grader.batch.run import run_batch
 from grader.cli import main
 from grader.notebook import build_notebook
-from grader.sandbox.runner import Limits
+from grader.sandbox.limits import Limits
 from mutate import make_submission
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -186,12 +186,20 @@ def test_force_and_invalid_results_grade_again(tmp_path):
 
 def test_cli_batch_prints_progress_and_summary(tmp_path):
     klass = tmp_path / 'class'
-    klass.mkdir()
+    (klass / 'probe').mkdir(parents=True)
     (klass / 'stray.txt').write_text('x')
-    result = CliRunner().invoke(main, ['batch', str(klass), '--out', str(tmp_path / 'out')])
+    # derivatives passes only where the student's code does not run as root
+    (klass / 'probe' / 'derivatives.py').write_text('import os\nassert os.geteuid() != 0, "running as root"\n' +
+                                                   (ROOT / 'solutions' / 'derivatives.py').read_text())
+    user = ['--user', 'nobody'] if os.geteuid() == 0 else []
+    result = CliRunner().invoke(main, ['batch', str(klass), '--out', str(tmp_path / 'out'), '--jobs', '1',
+                                       '--check-seconds', '2', *user])
     assert result.exit_code == 0, result.output
-    assert '1/1 stray.txt not graded: not a folder' in result.output  # plain progress lines off a terminal
-    assert 'Class summary: 1 submissions' in result.output and 'grades.csv' in result.output
+    assert '2/2 stray.txt not graded: not a folder' in result.output  # plain progress lines off a terminal
+    assert 'Class summary: 2 submissions' in result.output and 'grades.csv' in result.output
+    assert read_csv(tmp_path / 'out' / 'grades.csv')['probe']['derivatives'] == '5'
+    bad = CliRunner().invoke(main, ['batch', str(klass), '--out', str(tmp_path / 'out'), '--check-seconds', '0'])
+    assert bad.exit_code == 2 and '--check-seconds' in bad.output
 
 
 def test_cli_refuses_bad_folders(tmp_path):

@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING
 
 import click
 
+from grader.commands.limits import limit_options
+
 if TYPE_CHECKING:
     from grader.batch.run import BatchResult
+    from grader.sandbox.limits import Limits
 
 
 @click.command()
@@ -19,7 +22,8 @@ if TYPE_CHECKING:
 @click.option('--jobs', '-j', type=click.IntRange(min=1), default=None,
               help='How many submissions to grade at once (default: the number of cores).')
 @click.option('--force', is_flag=True, help='Grade again the submissions that an earlier run already graded.')
-def batch(submissions_dir: Path, out: Path, jobs: int | None, force: bool) -> None:
+@limit_options
+def batch(submissions_dir: Path, out: Path, jobs: int | None, force: bool, limits: Limits) -> None:
     """Grade every submission in SUBMISSIONS_DIR: one folder each, laid out like exercises/."""
     from grader.batch.progress import Progress
     from grader.batch.run import run_batch
@@ -28,7 +32,7 @@ def batch(submissions_dir: Path, out: Path, jobs: int | None, force: bool) -> No
     progress = Progress(sys.stderr, sys.stderr.isatty())
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        result = run_batch(submissions_dir, out, jobs, force, on_tick=progress)
+        result = run_batch(submissions_dir, out, jobs, force, limits, on_tick=progress)
     except BatchError as e:
         raise click.UsageError(str(e)) from None
     finally:

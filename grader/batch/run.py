@@ -14,7 +14,7 @@ from grader.batch.reports import unreadable_report
 from grader.batch.submissions import BatchError, Entry, discover
 from grader.batch.summary import ClassSummary, summarize, summary_text
 from grader.batch.worker import Interrupted, Outcome, Workers
-from grader.sandbox.runner import Limits
+from grader.sandbox.limits import Limits
 
 
 @dataclass

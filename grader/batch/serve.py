@@ -16,7 +16,7 @@ from pathlib import Path
 def main() -> None:
     """Serve requests from stdin until it closes; the limits are the JSON object in argv[1]."""
     from grader.grading import grade
-    from grader.sandbox.runner import Limits
+    from grader.sandbox.limits import Limits
 
     limits = Limits(**json.loads(sys.argv[1]))
     replies = os.fdopen(os.dup(1), 'w', encoding='utf-8')

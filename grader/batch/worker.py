@@ -18,7 +18,7 @@ import grader
 from grader.batch.reports import BadReport, report_from_dict, unreadable_report
 from grader.batch.submissions import prepare
 from grader.results import Report
-from grader.sandbox.runner import Limits
+from grader.sandbox.limits import Limits
 
 GRADER_ROOT = str(Path(grader.__file__).resolve().parent.parent)
 # -I keeps the working folder and PYTHON* variables off the grading process's path, so nothing

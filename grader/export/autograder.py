@@ -7,7 +7,7 @@ from pathlib import Path
 from grader.batch.outputs import write_atomic
 from grader.batch.reports import results_json
 from grader.batch.worker import Outcome, Workers
-from grader.sandbox.runner import Limits
+from grader.sandbox.limits import Limits
 
 
 def run(root: Path, user: str | None = None) -> Outcome:
