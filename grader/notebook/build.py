@@ -26,7 +26,8 @@ networks and backpropagation*, one exercise at a time.
   `engine.py` cell, run it again, then the cells below it.
 - Imports between the files, such as `# from engine import Value`, stay commented out here,
   because an earlier cell already defined those names. The grader puts them back.
-- Grade your work in a terminal: `grade check --notebook {name}` (one exercise:
+- Save, then grade your work from the folder that holds this notebook: `grade check --notebook {name}`
+  in a terminal, or `!grade check --notebook {name}` in a cell (one exercise:
   `grade check forward_ops --notebook {name}`). Line numbers in the feedback count lines within
   the cell. `grade hint EXERCISE` gives hints.
 - Keep the cells' tags. If one gets lost, the grader recognises a cell by what it defines, such as
