@@ -127,7 +127,7 @@ def test_reports_survive_the_round_trip_through_json():
 
 def test_feedback_and_csv_text():
     text = outputs.feedback(Outcome(sample_report(), problems=['no cell holds nn.py']))
-    assert text.startswith('alice\n') and 'Your notebook:\n ! no cell holds nn.py' in text and '✗ tanh' in text
+    assert text.startswith('alice: 0/10\n') and 'Your notebook:\n ! no cell holds nn.py' in text and '✗ tanh' in text
     bad = Outcome(unreadable_report('=cmd', 'not a folder'), 'not a folder')
     assert outputs.feedback(bad).startswith('=cmd: this submission could not be graded: not a folder')
     csv_text = outputs.grades_csv({'=cmd': bad})

@@ -69,7 +69,7 @@ def feedback(outcome: Outcome) -> str:
     report = outcome.report
     if outcome.note:
         return f'{report.submission}: this submission could not be graded: {outcome.note}\nScore: 0/{report.max_score}\n'
-    parts = [f'{report.submission}', render.table(report, color=False)]
+    parts = [f'{report.submission}: {report.score}/{report.max_score}', render.table(report, color=False)]
     if outcome.problems:
         parts.append('Your notebook:\n' + '\n'.join(f' ! {p}' for p in outcome.problems))
     parts += [render.details(e, color=False) for e in report.exercises if not e.passed and e.status != 'blocked']
