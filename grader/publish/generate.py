@@ -37,7 +37,7 @@ def generate(solutions: Path, only: set[str] | None = None) -> dict[str, str]:
 def notebook(stubs: dict[str, str]) -> str | None:
     """The student notebook built from the stubs, or None while grader.notebook has no builder."""
     try:
-        from grader.notebook import build_notebook  # type: ignore[attr-defined]
+        from grader.notebook import BuildError, build_notebook
     except ImportError:
         return None
     with tempfile.TemporaryDirectory() as tmp:
@@ -46,7 +46,10 @@ def notebook(stubs: dict[str, str]) -> str | None:
         for name, text in stubs.items():
             (folder / name).write_text(text, encoding='utf-8')
         out = Path(tmp) / NOTEBOOK
-        build_notebook(folder, out)
+        try:
+            build_notebook(folder, out)
+        except BuildError as e:
+            raise PublishError(f'the notebook cannot be built: {e}') from None
         return out.read_text(encoding='utf-8')
 
 
