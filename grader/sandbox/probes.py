@@ -7,6 +7,9 @@ reference engine, so both sides compute exactly the same thing. Standard library
 import math
 import random
 
+# A unique number for each live object, as id() gives, but id() raises an audit event on every
+# call, and the child's audit hook would then run thousands of times per probe.
+ident = object.__hash__
 MAX_NODES = 20000  # a graph walk stops here, so a cyclic or runaway graph cannot hang the probe
 
 FUNCTIONS = {  # functions that the derivative exercise is tried on, by name
@@ -36,10 +39,10 @@ def topo_order(root):
         v, done = stack.pop()
         if done:
             order.append(v)
-        elif id(v) not in seen:
+        elif ident(v) not in seen:
             if len(seen) >= MAX_NODES:
                 raise RuntimeError(f'the graph has more than {MAX_NODES} nodes: is _prev building a cycle?')
-            seen.add(id(v))
+            seen.add(ident(v))
             stack.append((v, True))
             stack.extend((c, False) for c in v._prev)
     return order
@@ -72,10 +75,10 @@ UNARY = {
 
 def traced_backward(root, nodes):
     """The student's backward(), recording which recipe node each _backward call belongs to."""
-    index, trace, saved = {id(n): i for i, n in enumerate(nodes)}, [], []
+    index, trace, saved = {ident(n): i for i, n in enumerate(nodes)}, [], []
     for v in topo_order(root):
         def record(v=v, inner=v._backward):
-            trace.append(index.get(id(v), -1))
+            trace.append(index.get(ident(v), -1))
             return inner()
         saved.append((v, v._backward))
         v._backward = record
@@ -127,8 +130,8 @@ def expression(args, load, hooks=STUDENT_HOOKS):
 def node_report(v, nodes):
     if not hasattr(v, 'data'):
         return {'object': export(v)}
-    ids = {id(n): i for i, n in enumerate(nodes)}
-    prev = [ids.get(id(c), -1) for c in list(v._prev)[:16]]
+    ids = {ident(n): i for i, n in enumerate(nodes)}
+    prev = [ids.get(ident(c), -1) for c in list(v._prev)[:16]]
     return {'data': export(v.data), 'grad': export(v.grad), 'op': str(v._op)[:40], 'prev': sorted(prev)}
 
 
@@ -145,9 +148,9 @@ def graph(args, load, hooks=STUDENT_HOOKS):
 def walk(root):
     """The graph as a list of nodes, root first, with children as indexes into the list."""
     order = list(reversed(topo_order(root)))
-    index = {id(v): i for i, v in enumerate(order)}
+    index = {ident(v): i for i, v in enumerate(order)}
     return [{'label': str(getattr(v, 'label', ''))[:40], 'data': export(v.data), 'grad': export(v.grad),
-             'op': str(getattr(v, '_op', ''))[:40], 'prev': [index[id(c)] for c in v._prev]} for v in order]
+             'op': str(getattr(v, '_op', ''))[:40], 'prev': [index[ident(c)] for c in v._prev]} for v in order]
 
 
 def call(args, load, hooks=STUDENT_HOOKS):
@@ -179,8 +182,8 @@ def module(args, load, hooks=STUDENT_HOOKS):
                 for p, v in zip(neuron, vs):
                     p.data = v
     report = {'shape': [[len(n) - 1 for n in layer] for layer in params]}
-    position = {id(p): [i, j, k] for i, layer in enumerate(params) for j, n in enumerate(layer) for k, p in enumerate(n)}
-    report['parameters'] = [position.get(id(p)) for p in list(model.parameters())[:1000]]
+    position = {ident(p): [i, j, k] for i, layer in enumerate(params) for j, n in enumerate(layer) for k, p in enumerate(n)}
+    report['parameters'] = [position.get(ident(p)) for p in list(model.parameters())[:1000]]
     outputs = []
     for x in args.get('inputs', []):
         xv = [Value(v) for v in x]

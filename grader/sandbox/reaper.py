@@ -20,13 +20,24 @@ def new_marker() -> str:
     return secrets.token_hex(12)
 
 
-def sweep(marker: str, root: int) -> int:
-    """Kill every live process that descends from `root` or carries `marker`; return how many were found."""
+def start_time(pid: int) -> int:
+    """When a process started, in clock ticks since boot (0 where there is no /proc)."""
+    try:
+        return int(_stat(str(pid))[19])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def sweep(marker: str, root: int, since: int = 0) -> int:
+    """Kill every live process that descends from `root` or carries `marker`; return how many were found.
+
+    Only processes started at `since` or later can carry the marker, so only theirs are read.
+    """
     if not PROC.is_dir():
         return 0
     found: set[int] = set()
     for _ in range(ROUNDS):
-        alive = _marked_or_descended(marker, root) - {os.getpid()}
+        alive = _marked_or_descended(marker, root, since) - {os.getpid()}
         if not alive:
             break
         for pid in alive:
@@ -38,21 +49,28 @@ def sweep(marker: str, root: int) -> int:
     return len(found)
 
 
-def _marked_or_descended(marker: str, root: int) -> set[int]:
+def _stat(pid: str) -> list[str]:
+    with open(f'/proc/{pid}/stat') as f:
+        return f.read().rsplit(')', 1)[1].split()
+
+
+def _marked_or_descended(marker: str, root: int, since: int) -> set[int]:
     needle = f'\0{VARIABLE}={marker}\0'.encode()
     parents: dict[int, int] = {}
     hits = set()
-    for entry in os.scandir(PROC):
-        if not entry.name.isdigit():
+    for name in os.listdir(PROC):
+        if not name.isdigit():
             continue
-        pid = int(entry.name)
+        pid = int(name)
         try:
-            stat = (PROC / entry.name / 'stat').read_text().rsplit(')', 1)[1].split()
+            stat = _stat(name)
             if stat[0] in ('Z', 'X'):
                 continue  # dead already, waiting to be reaped
             parents[pid] = int(stat[1])
-            if needle in b'\0' + (PROC / entry.name / 'environ').read_bytes():
-                hits.add(pid)
+            if int(stat[19]) >= since:
+                with open(f'/proc/{pid}/environ', 'rb') as f:
+                    if needle in b'\0' + f.read():
+                        hits.add(pid)
         except (OSError, IndexError, ValueError):
             continue  # gone, or not ours to read
     return hits | descendants(parents, root)

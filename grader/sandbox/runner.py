@@ -54,6 +54,7 @@ class Child:
         finally:
             os.close(req_r)
             os.close(rep_w)
+        self.started = reaper.start_time(self.proc.pid)
         self._buffer = b''
         self._drain = threading.Thread(target=self._drain_output, daemon=True)
         self._drain.start()
@@ -114,7 +115,7 @@ class Child:
         if self.proc.returncode is not None and self._req_w < 0:
             return  # done already
         # Once reaped, the child's pid may belong to another process: then only its marker is followed.
-        reaper.sweep(self.marker, self.proc.pid if self.proc.returncode is None else -1)
+        reaper.sweep(self.marker, self.proc.pid if self.proc.returncode is None else -1, self.started)
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
