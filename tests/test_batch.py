@@ -1,13 +1,8 @@
 """`grade batch` over a class folder that mixes correct, buggy, hostile and unreadable submissions."""
 import csv
-import hashlib
 import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +14,7 @@ from grader.batch.run import run_batch
 from grader.cli import main
 from grader.notebook import build_notebook
 from grader.sandbox.limits import Limits
+from batch_helpers import grading_processes, read_csv, tree_hash
 from mutate import make_submission
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,25 +35,6 @@ def prefixed(folder, prefix, file='engine.py'):
     path = folder / file
     path.write_text(prefix + '\n' + path.read_text())
     return folder
-
-
-def tree_hash(root):
-    """Every path, mode and byte under root: any change to the class folder changes it."""
-    digest = hashlib.sha256()
-    for here, dirs, files in sorted(os.walk(root)):
-        dirs.sort()
-        for name in sorted(dirs + files):
-            path = os.path.join(here, name)
-            info = os.lstat(path)
-            digest.update(f'{os.path.relpath(path, root)}:{info.st_mode}:{info.st_size}'.encode())
-            if os.path.isfile(path) and not os.path.islink(path):
-                digest.update(Path(path).read_bytes())
-    return digest.hexdigest()
-
-
-def read_csv(path):
-    with open(path, newline='') as f:
-        return {row['submission']: row for row in csv.DictReader(f)}
 
 
 @pytest.fixture(scope='module')
@@ -81,22 +58,6 @@ def graded_class(tmp_path_factory):
     result = run_batch(klass, base / 'out', jobs=2, limits=FAST)
     assert not grading_processes(), 'a grading process outlived the batch'
     return klass, base / 'out', result, before
-
-
-def grading_processes():
-    """This process's children that serve batch grading requests."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir('/proc')):
-        try:
-            with open(f'/proc/{pid}/stat') as f:
-                parent = f.read().rsplit(')', 1)[1].split()[1]
-            with open(f'/proc/{pid}/cmdline', 'rb') as f:
-                serving = b'grader.batch.serve' in f.read()
-        except OSError:
-            continue
-        if parent == str(os.getpid()) and serving:
-            found.append(pid)
-    return found
 
 
 def test_every_submission_gets_a_row_in_catalog_order(graded_class):
@@ -212,66 +173,3 @@ def test_cli_refuses_bad_folders(tmp_path):
     assert list(klass.iterdir()) == []
     no_out = CliRunner().invoke(main, ['batch', str(klass)])
     assert no_out.exit_code == 2 and '--out' in no_out.output
-
-
-def test_sigint_mid_batch_leaves_valid_files_and_a_rerun_finishes(tmp_path):
-    """A real `grade batch` process, interrupted while it grades its second submission."""
-    klass, out, scratch = tmp_path / 'class', tmp_path / 'out', tmp_path / 'scratch'
-    for name in ('a', 'b', 'c'):
-        (klass / name).mkdir(parents=True)
-        (klass / name / 'derivatives.py').write_text('import time\ntime.sleep(1)\n' +
-                                                     (ROOT / 'solutions' / 'derivatives.py').read_text())
-    scratch.mkdir()
-    before = tree_hash(klass)
-    env = {**os.environ, 'PYTHONPATH': str(ROOT), 'TMPDIR': str(scratch)}
-    proc = subprocess.Popen([sys.executable, '-m', 'grader', 'batch', str(klass), '--out', str(out), '--jobs', '1'],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
-    first = proc.stderr.readline()
-    assert first.startswith('1/3 a 5/'), first
-    time.sleep(0.3)  # b's grading process is running now
-    proc.send_signal(signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
-    assert 'Interrupted: 2 not graded yet. Run the same command again to finish them.' in stdout
-    assert sorted(read_csv(out / 'grades.csv')) == ['a']
-    for path in out.rglob('*'):
-        assert not path.name.startswith(outputs.TEMP_PREFIX), path
-        if path.suffix == '.json':
-            json.loads(path.read_text())
-    assert not (out / 'b' / 'results.json').exists()
-    assert list(scratch.iterdir()) == [], 'a private copy was left behind'
-    assert not processes_inside(scratch), 'a grading process outlived the batch'
-    assert tree_hash(klass) == before
-    rerun = run_batch(klass, out, jobs=2)
-    assert rerun.skipped == ['a'] and sorted(rerun.graded) == ['b', 'c']
-    assert sorted(read_csv(out / 'grades.csv')) == ['a', 'b', 'c']
-
-
-def processes_inside(folder):
-    """Processes whose working folder is under `folder`."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir('/proc')):
-        try:
-            if os.readlink(f'/proc/{pid}/cwd').startswith(str(folder)):
-                found.append(pid)
-        except OSError:
-            pass
-    return found
-
-
-def test_one_grading_process_in_a_row_gives_fresh_answers(tmp_path):
-    """Grading processes serve many submissions: a bug seen before must not colour the next report."""
-    from grader.batch.worker import Workers
-
-    workers = Workers(FAST)
-    try:
-        order = [make_submission(tmp_path, [TANH], name='bug1'), make_submission(tmp_path, name='good'),
-                 make_submission(tmp_path, [TANH], name='bug2')]
-        reports = [workers.grade(p.name, p).report for p in order]
-        assert len(workers._processes) == 1, 'the three were not graded by one process'
-    finally:
-        workers.close()
-    summary = [[(e.id, e.status, e.points) for e in r.exercises] for r in reports]
-    assert summary[0] == summary[2] and reports[1].full_marks and not reports[0].full_marks
-    local = next(e for e in reports[2].exercises if e.id == 'local_backward')
-    assert [c.feedback.misconception for c in local.checks if not c.passed][:1] == ['tanh_uses_input']

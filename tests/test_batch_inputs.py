@@ -48,6 +48,9 @@ def test_files_in_one_subfolder_are_found(tmp_path):
     two = entry(tmp_path, 'bob', {'a/engine.py': '', 'b/engine.py': ''})
     (tmp_path / 'w').mkdir()
     assert 'several folders (a, b)' in prepare(two, tmp_path / 'w').reason
+    repo = entry(tmp_path, 'carol', {'grader/cli.py': '', 'exercises/engine.py': '', 'tests/test_x.py': ''})
+    (tmp_path / 'w2').mkdir()
+    assert prepare(repo, tmp_path / 'w2').folder == tmp_path / 'w2' / 'submission' / 'exercises'
 
 
 @pytest.mark.parametrize('files, reason', [

@@ -1,5 +1,4 @@
 """The exports: what the Gradescope zip holds, run_autograder run for real, and the GitHub Classroom workflow."""
-import hashlib
 import json
 import os
 import pwd

@@ -105,6 +105,8 @@ def _checked(folder: Path) -> Prepared:
         return _from_notebook(notebooks[0], folder.parent / 'from-notebook')
     if not holders:
         return Prepared(None, 'no Python files: expected the exercise files (engine.py, nn.py, ...) or one notebook')
+    if len(holders) > 1 and any(d.name == 'exercises' for d in holders):
+        holders = [folder / 'exercises']  # a whole copy of the project, as a repository upload holds
     if len(holders) > 1:
         return Prepared(None, 'Python files in several folders (' + ', '.join(d.name for d in holders) + '): cannot tell which to grade')
     for path in _python_files(holders[0]):

@@ -1,0 +1,68 @@
+"""The batch's grading processes: reused across submissions without carrying anything over, and stopped by Ctrl-C."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from batch_helpers import processes_inside, read_csv, tree_hash
+from grader.batch import outputs
+from grader.batch.run import run_batch
+from grader.batch.worker import Workers
+from grader.sandbox.limits import Limits
+from mutate import make_submission
+
+ROOT = Path(__file__).resolve().parent.parent
+FAST = Limits(check_seconds=1.0, submission_seconds=20.0)
+TANH = ('engine.py', 'self.grad += (1 - t**2) * out.grad', 'self.grad += (1 - self.data**2) * out.grad')
+
+
+def test_one_grading_process_in_a_row_gives_fresh_answers(tmp_path):
+    """Grading processes serve many submissions: a bug seen before must not colour the next report."""
+    workers = Workers(FAST)
+    try:
+        order = [make_submission(tmp_path, [TANH], name='bug1'), make_submission(tmp_path, name='good'),
+                 make_submission(tmp_path, [TANH], name='bug2')]
+        reports = [workers.grade(p.name, p).report for p in order]
+        assert len(workers._processes) == 1, 'the three were not graded by one process'
+    finally:
+        workers.close()
+    summary = [[(e.id, e.status, e.points) for e in r.exercises] for r in reports]
+    assert summary[0] == summary[2] and reports[1].full_marks and not reports[0].full_marks
+    local = next(e for e in reports[2].exercises if e.id == 'local_backward')
+    assert [c.feedback.misconception for c in local.checks if not c.passed][:1] == ['tanh_uses_input']
+
+
+def test_sigint_mid_batch_leaves_valid_files_and_a_rerun_finishes(tmp_path):
+    """A real `grade batch` process, interrupted while it grades its second submission."""
+    klass, out, scratch = tmp_path / 'class', tmp_path / 'out', tmp_path / 'scratch'
+    for name in ('a', 'b', 'c'):
+        (klass / name).mkdir(parents=True)
+        (klass / name / 'derivatives.py').write_text('import time\ntime.sleep(1)\n' +
+                                                     (ROOT / 'solutions' / 'derivatives.py').read_text())
+    scratch.mkdir()
+    before = tree_hash(klass)
+    env = {**os.environ, 'PYTHONPATH': str(ROOT), 'TMPDIR': str(scratch)}
+    proc = subprocess.Popen([sys.executable, '-m', 'grader', 'batch', str(klass), '--out', str(out), '--jobs', '1'],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    first = proc.stderr.readline()
+    assert first.startswith('1/3 a 5/'), first
+    time.sleep(0.3)  # b's grading process is running now
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert 'Interrupted: 2 not graded yet. Run the same command again to finish them.' in stdout
+    assert sorted(read_csv(out / 'grades.csv')) == ['a']
+    for path in out.rglob('*'):
+        assert not path.name.startswith(outputs.TEMP_PREFIX), path
+        if path.suffix == '.json':
+            json.loads(path.read_text())
+    assert not (out / 'b' / 'results.json').exists()
+    assert list(scratch.iterdir()) == [], 'a private copy was left behind'
+    assert not processes_inside(scratch), 'a grading process outlived the batch'
+    assert tree_hash(klass) == before
+    rerun = run_batch(klass, out, jobs=2)
+    assert rerun.skipped == ['a'] and sorted(rerun.graded) == ['b', 'c']
+    assert sorted(read_csv(out / 'grades.csv')) == ['a', 'b', 'c']
