@@ -169,23 +169,43 @@ def test_a_real_escape_from_the_audit_hook_is_still_cleaned_up(tmp_path):
     assert children_of_this_process() == []
 
 
-def test_ctrl_c_stops_grading_and_leaves_nothing(tmp_path):
-    sub = make_submission(tmp_path, [('engine.py', MUL, "        while True:\n            pass")])
+LOOP = "        open('looping', 'w').close()\n        while True:\n            pass"
+
+
+def start_grading_a_loop(tmp_path):
+    """`grade check` in its own process, on a submission whose __mul__ loops; returns once it loops."""
+    sub = make_submission(tmp_path, [('engine.py', MUL, LOOP)])
     proc = subprocess.Popen([sys.executable, '-m', 'grader', 'check', '-s', str(sub), '--check-seconds', '60'],
                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, 'PYTHONPATH': str(Path(__file__).resolve().parent.parent)})
     deadline = time.monotonic() + 30
-    while not running_in(sub) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert running_in(sub), 'the child never started'
+    while not (sub / 'looping').exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert running_in(sub), 'the child never reached its loop'
+    return sub, proc
+
+
+def test_ctrl_c_stops_grading_and_leaves_nothing(tmp_path):
+    sub, proc = start_grading_a_loop(tmp_path)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 1 and 'Aborted!' in err and 'Total:' not in out, (out, err)
     assert running_in(sub) == []
 
 
+def test_killing_the_grader_kills_the_child(tmp_path):
+    """A grader killed outright (SIGKILL, as a batch timeout does) takes its looping child with it."""
+    sub, proc = start_grading_a_loop(tmp_path)
+    proc.kill()
+    proc.communicate()
+    deadline = time.monotonic() + 5
+    while running_in(sub) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert running_in(sub) == []
+
+
 def running_in(folder):
-    """Processes whose working folder is `folder` (the child runs in the submission)."""
+    """Live processes whose working folder is `folder` (the child runs in the submission)."""
     found = []
     for pid in filter(str.isdigit, os.listdir('/proc')):
         try:

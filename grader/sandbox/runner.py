@@ -47,7 +47,7 @@ class Child:
         try:
             self.proc = subprocess.Popen(
                 [workspace.python, '-I', '-S', '-B', str(workspace.code / 'child.py'), str(workspace.folder),
-                 str(req_r), str(rep_w), str(limits.memory_bytes)],
+                 str(req_r), str(rep_w), str(limits.memory_bytes), str(os.getpid())],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                 pass_fds=(req_r, rep_w), start_new_session=True, cwd=workspace.folder,
                 **({'user': account.pw_uid, 'group': account.pw_gid, 'extra_groups': []} if account else {}))
