@@ -32,6 +32,8 @@ def test_learning_rate_too_high_is_named_with_the_loss_curve(grade_patched):
     assert ex.status == 'failed' and failing(ex, 'lr_too_high'), explain(report)
     fb = failing(ex, 'lr_too_high')[0].feedback
     assert len(fb.curve) == 20 and fb.curve[-1] > fb.curve[0] - 1
+    text = open(report.submission + '/train.py').read()
+    assert fb.where == f"train.py:{def_line(text, 'p.data += -1.0 * p.grad')}"
     text = render.details(ex, color=False)
     assert text.index('Likely mistake: a learning rate so high the loss explodes') < text.index('the loss goes wrong')
     assert 'Your loss, step by step:' in text and render.sparkline(fb.curve) in text

@@ -90,15 +90,17 @@ def test_training_replay(student, seed):
     first = next(k for k, (e, g) in enumerate(zip(expected, losses)) if not close(e, g))
     feedback = Feedback(f'the loss goes wrong at step {first} (seed {seed})', expression=LOOP, curve=losses,
                         diffs=[NodeDiff(f'step {k}', 'loss', expected[k], losses[k]) for k in range(first, min(first + 4, STEPS))])
-    raise CheckFailed(diagnosed(feedback, initial, losses))
+    raise CheckFailed(diagnosed(student, feedback, initial, losses))
 
 
-def diagnosed(feedback, initial, losses):
+def diagnosed(student, feedback, initial, losses):
     """Name the known mistake whose replay gives exactly these losses, else a loss that explodes."""
-    for misconception, how in MISTAKES:
-        if all(close(e, g) for e, g in zip(replay(initial, **how), losses)):
-            return name(feedback, misconception)
-    return name(feedback, 'lr_too_high') if explodes(losses) else feedback
+    found = next((m for m, how in MISTAKES if all(close(e, g) for e, g in zip(replay(initial, **how), losses))),
+                 'lr_too_high' if explodes(losses) else '')
+    if found:
+        name(feedback, found)
+        feedback.where = student.locate('train', 'mse_loss' if found == 'loss_is_mean' else 'train')
+    return feedback
 
 
 def explodes(losses):
@@ -125,4 +127,4 @@ def test_training_converges(student, seed):
         feedback = Feedback(f'after {STEPS} steps the loss is {losses[-1]:.4g} (it started at {losses[0]:.4g}); '
                             'it should fall below 0.1', expression=LOOP, curve=losses,
                             hint='Each step: forward, zero_grad, backward, then p.data += -lr * p.grad.')
-        raise CheckFailed(diagnosed(feedback, initial, losses))
+        raise CheckFailed(diagnosed(student, feedback, initial, losses))
