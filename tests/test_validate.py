@@ -111,3 +111,16 @@ def test_bad_input_gets_a_clear_message(tmp_path):
     assert result.exit_code == 2 and "unknown exercise 'derivativs'. Did you mean: derivatives" in result.output
     result = run('validate', '--solutions', tmp_path / 'nothere')
     assert result.exit_code == 2 and "there is no solutions folder" in result.output
+
+
+@pytest.mark.parametrize('content, problem', [
+    ('[[mutant]]\nid = "x"\nold = "unclosed\n', 'derivatives.toml: '),
+    ('[[mutant]]\nid = "x"\n', "derivatives.toml: mutant #1 lacks 'patch'"),
+])
+def test_an_unreadable_mutants_file_is_a_problem_not_a_crash(tmp_path, monkeypatch, content, problem):
+    (tmp_path / 'derivatives.toml').write_text(content)
+    monkeypatch.setattr(mutants, 'MUTANTS_DIR', tmp_path)
+    result = run('validate', 'derivatives')
+    assert result.exit_code == 1
+    assert '[mutants] derivatives\n   expected: a mutants file that reads as TOML mutants' in result.output
+    assert problem in result.output

@@ -13,7 +13,7 @@ from grader.publish import MarkerError, PublishError, generate
 from grader.publish.markers import regions
 from grader.render import details
 from grader.results import ExerciseResult
-from grader.validation.mutants import Mutant, PatchError, load_all, make_submission, mutants_file
+from grader.validation.mutants import Mutant, PatchError, load, make_submission, mutants_file
 
 
 @dataclass
@@ -54,7 +54,12 @@ def validate(solutions: Path, exercise_ids: list[str] | None = None) -> Validati
     with tempfile.TemporaryDirectory(prefix='grade-validate-') as tmp:
         if marked:
             report.problems += check_stubs(Path(solutions), [i for i in ids if i in marked], Path(tmp))
-        mutants = load_all(ids)
+        mutants = []
+        for ex in ids:
+            try:
+                mutants += load(ex)
+            except PatchError as e:
+                report.problems.append(Problem('mutants', ex, 'a mutants file that reads as TOML mutants', str(e)))
         report.mutants = len(mutants)
         report.problems += [Problem('mutants', ex, f'at least one known mistake declared in {mutants_file(ex)}')
                             for ex in ids if not any(m.exercise == ex for m in mutants)]
