@@ -12,6 +12,7 @@ from typing import Callable, Optional
 
 from grader import catalog
 from grader.grading import GradingError, grade
+from grader.reset import BACKUPS
 from grader.results import Report
 
 Grader = Callable[[Path, Optional[list[str]]], Report]
@@ -45,15 +46,41 @@ def watch(submission: Path, stop_event: threading.Event | None = None, grader: G
     submission = Path(submission)
     last = _run(grader, submission, None, None, [])
     yield last
-    for changes in watchfiles.watch(submission, watch_filter=watchfiles.PythonFilter(), step=50,
-                                    stop_event=stop_event, raise_interrupt=True):
-        changed = sorted({Path(path).name for _, path in changes})
-        previous = last.report
-        first = [last.focus] if last.focus else _using(changed)
-        if previous and first:
-            yield _run(grader, submission, first, previous, changed)
-        last = _run(grader, submission, None, previous, changed)
-        yield last
+    while _wait_for(submission, stop_event):
+        if last.error:  # the folder is back after it was gone
+            last = _run(grader, submission, None, last.report, [])
+            yield last
+        for changes in watchfiles.watch(submission, watch_filter=student_files_filter(), step=50,
+                                        stop_event=stop_event, raise_interrupt=True):
+            changed = sorted({Path(path).name for _, path in changes})
+            previous = last.report
+            first = [last.focus] if last.focus else _using(changed)
+            if previous and first and submission.is_dir():
+                yield _run(grader, submission, first, previous, changed)
+            last = _run(grader, submission, None, previous, changed)
+            yield last
+            if not submission.is_dir():
+                break  # a deleted folder is never seen again: wait for a new one
+        else:
+            return
+
+
+def _wait_for(folder: Path, stop_event: threading.Event | None) -> bool:
+    """Block until folder exists; False if asked to stop first."""
+    while not folder.is_dir():
+        if stop_event is not None and stop_event.is_set():
+            return False
+        time.sleep(0.25)
+    return stop_event is None or not stop_event.is_set()
+
+
+def student_files_filter() -> Callable[[object, str], bool]:
+    """Saves that can change a grade: Python files and the catalog's files (quiz.toml), not backups."""
+    import watchfiles
+
+    names = {f for e in catalog.load() for f in e.files}
+    default = watchfiles.DefaultFilter(ignore_dirs=(*watchfiles.DefaultFilter.ignore_dirs, BACKUPS))
+    return lambda change, path: default(change, path) and (path.endswith('.py') or Path(path).name in names)
 
 
 def _run(grader: Grader, submission: Path, ids: list[str] | None, previous: Report | None,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -90,6 +91,25 @@ def test_survives_syntax_errors_and_deleted_files(tmp_path):
         watcher.close()
 
 
+def test_a_deleted_folder_is_waited_for(tmp_path):
+    folder = make_submission(tmp_path)
+    watcher = Watcher(folder)
+    try:
+        assert watcher.next().report.full_marks
+        time.sleep(0.2)
+        shutil.rmtree(folder)
+        gone = _last_settled(watcher)
+        assert gone.report is None and 'is not a folder of exercises' in gone.error
+        assert 'and 5 more' in screen(gone, folder, False)  # the deleted files, not all named
+        make_submission(tmp_path, BROKEN)  # the same folder, made again
+        back = watcher.next()
+        assert back.report is not None and back.focus == 'derivatives'
+        save(folder / 'derivatives.py', (folder / 'derivatives.py').read_text().replace(BROKEN[0][2], ONE_SIDED))
+        assert _last_settled(watcher).report.full_marks, 'the new folder is watched'
+    finally:
+        watcher.close()
+
+
 def _last_settled(watcher: Watcher):
     """The last update once the watcher is quiet (an editor's save may be several file events)."""
     update = watcher.next()
@@ -98,6 +118,16 @@ def _last_settled(watcher: Watcher):
             update = watcher.next(timeout=1.5)
         except queue.Empty:
             return update
+
+
+def test_only_saves_that_can_change_a_grade_count():
+    from grader.watch import student_files_filter
+    wanted = student_files_filter()
+    for path in ('engine.py', 'quiz.toml', 'helpers.py'):
+        assert wanted(None, f'/w/exercises/{path}'), path
+    for path in ('notes.txt', '.backups/engine-20260101-120000.py', '__pycache__/engine.cpython-311.pyc',
+                 '.engine.py.swp', 'engine.py~', '.engine.py.reset'):
+        assert not wanted(None, f'/w/exercises/{path}'), path
 
 
 def test_screen_says_why_it_cannot_grade():

@@ -16,7 +16,8 @@ def screen(update: WatchUpdate, folder: Path, color: bool) -> str:
     head = f'grade watch: {folder}   (save a file to re-grade, Ctrl-C to quit)'
     parts = [click.style(head, dim=True) if color else head]
     if update.changed:
-        parts.append(f"saved {', '.join(update.changed)}: graded in {update.seconds:.2f} s"
+        names = ', '.join(update.changed[:3]) + (f' and {len(update.changed) - 3} more' if len(update.changed) > 3 else '')
+        parts.append(f"saved {names}: graded in {update.seconds:.2f} s"
                      + ('; checking the other exercises...' if update.partial else ''))
     if update.error:
         parts.append(f'Could not grade: {update.error}\nWaiting for the next save.')
