@@ -85,14 +85,18 @@ def list_(submission: Path | None, color: bool | None) -> None:
 
 
 @main.command()
-@click.argument('exercise')
+@click.argument('exercise', required=False)
+@SUBMISSION
 @click.option('--all', 'show_all', is_flag=True, help='Show every hint at once.')
 @click.option('--reset', is_flag=True, help='Start this exercise\'s hints from the first again.')
-def hint(exercise: str, show_all: bool, reset: bool) -> None:
-    """Show the next hint for EXERCISE (each call reveals one more)."""
+def hint(exercise: str | None, submission: Path | None, show_all: bool, reset: bool) -> None:
+    """Show the next hint for EXERCISE, or for the exercise you are on (each call reveals one more)."""
     from grader import hints
 
-    ex = catalog.get(exercise_ids((exercise,))[0])
+    ex = catalog.get(exercise_ids((exercise,))[0]) if exercise else hints.current(default_submission(submission))
+    if ex is None:
+        click.echo('Every exercise passes: no hints needed.')
+        return
     shown = hints.reveal(ex, show_all=show_all, reset=reset)
     click.echo(render.hints_text(ex, shown))
 

@@ -5,6 +5,7 @@ import json
 import os
 from pathlib import Path
 
+from grader import catalog
 from grader.catalog import Exercise
 
 
@@ -32,3 +33,11 @@ def reveal(ex: Exercise, show_all: bool = False, reset: bool = False) -> int:
     except OSError:
         pass  # hints still show; only the progress is not remembered
     return count
+
+
+def current(submission: Path) -> Exercise | None:
+    """The exercise the student is on: the first that does not pass, or None with full marks."""
+    from grader.grading import grade
+
+    first = grade(submission).first_failing
+    return catalog.get(first.id) if first else None

@@ -117,6 +117,13 @@ def test_hints_are_progressive(tmp_path, monkeypatch):
     assert CliRunner().invoke(main, ['hint', 'nope']).exit_code == 2
 
 
+def test_hint_without_an_exercise_is_for_the_one_you_are_on(tmp_path, monkeypatch):
+    monkeypatch.setenv('GRADE_STATE_DIR', str(tmp_path))
+    sub = make_submission(tmp_path, [('train.py', 'p.data += -lr * p.grad', 'p.data += lr * p.grad')])
+    assert 'training: Training on the lecture\'s data\n  Hint 1/4' in run('hint', '--submission', sub).output
+    assert 'no hints needed' in run('hint', '--submission', ROOT / 'solutions').output
+
+
 def test_graph_writes_dot_source(tmp_path):
     out = tmp_path / 'L.dot'
     result = run('graph', '--submission', ROOT / 'solutions', '--out', out)
