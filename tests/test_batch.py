@@ -133,7 +133,7 @@ def test_rerun_skips_finished_submissions(graded_class):
     assert (out / 'grades.csv').read_text() == grades
 
 
-def test_force_and_invalid_results_grade_again(tmp_path):
+def test_force_changed_and_invalid_results_grade_again(tmp_path):
     klass = tmp_path / 'class'
     (klass / 'alice').mkdir(parents=True)
     shutil.copy(ROOT / 'solutions' / 'derivatives.py', klass / 'alice')  # quick to grade: one file
@@ -141,6 +141,10 @@ def test_force_and_invalid_results_grade_again(tmp_path):
     score = read_csv(tmp_path / 'out' / 'grades.csv')['alice']['score']
     (tmp_path / 'out' / 'alice' / 'results.json').write_text('{"score": 8')  # as if cut off
     assert run_batch(klass, tmp_path / 'out', jobs=1, limits=FAST).graded == ['alice']
+    assert run_batch(klass, tmp_path / 'out', jobs=1, limits=FAST).skipped == ['alice']
+    with open(klass / 'alice' / 'derivatives.py', 'a') as f:
+        f.write('\n# resubmitted\n')
+    assert run_batch(klass, tmp_path / 'out', jobs=1, limits=FAST).graded == ['alice'], 'a changed submission kept its old grade'
     assert run_batch(klass, tmp_path / 'out', jobs=1, limits=FAST).skipped == ['alice']
     assert run_batch(klass, tmp_path / 'out', jobs=1, force=True, limits=FAST).graded == ['alice']
     assert read_csv(tmp_path / 'out' / 'grades.csv')['alice']['score'] == score == '5'

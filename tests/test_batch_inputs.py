@@ -12,7 +12,7 @@ from grader.batch import outputs
 from grader.batch.progress import Tick, bar_line, eta, plain_line
 from grader.batch.reports import load_stored, report_from_dict, stored, unreadable_report
 from grader.batch.submissions import discover, prepare
-from grader.batch.worker import Outcome
+from grader.batch.reports import Outcome
 from grader.notebook import build_notebook
 from grader.results import CheckResult, ExerciseResult, Feedback, NodeDiff, Report
 
@@ -123,7 +123,8 @@ def sample_report():
 def test_reports_survive_the_round_trip_through_json():
     report = sample_report()
     assert report_from_dict(json.loads(render.as_json(report))) == report
-    assert load_stored(stored(report, '', ['a problem'])) == (report, '', ['a problem'])
+    outcome = Outcome(report, '', ['a problem'], 'f00d')
+    assert load_stored(stored(outcome)) == outcome
     with pytest.raises(ValueError):
         load_stored('{"note": "", "report": {"exercises": 3}}')
 

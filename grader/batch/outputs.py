@@ -9,8 +9,7 @@ import tempfile
 from pathlib import Path
 
 from grader import catalog, render
-from grader.batch.reports import BadReport, load_stored, results_json, stored
-from grader.batch.worker import Outcome
+from grader.batch.reports import BadReport, Outcome, load_stored, results_json, stored
 
 RESULTS, REPORT, FEEDBACK = 'results.json', 'report.json', 'feedback.txt'
 GRADES, SUMMARY = 'grades.csv', 'summary.txt'
@@ -40,8 +39,8 @@ def save(out: Path, name: str, outcome: Outcome) -> None:
     folder = out / name
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / FEEDBACK, feedback(outcome))
-    write_atomic(folder / REPORT, stored(outcome.report, outcome.note, outcome.problems))
-    write_atomic(folder / RESULTS, results_json(outcome.report, outcome.note, outcome.problems))
+    write_atomic(folder / REPORT, stored(outcome))
+    write_atomic(folder / RESULTS, results_json(outcome))
 
 
 def load_finished(out: Path, name: str) -> Outcome | None:
@@ -50,11 +49,11 @@ def load_finished(out: Path, name: str) -> Outcome | None:
     try:
         if not isinstance(_json_object(folder / RESULTS).get('score'), (int, float)):
             return None
-        report, note, problems = load_stored((folder / REPORT).read_text(encoding='utf-8'))
+        outcome = load_stored((folder / REPORT).read_text(encoding='utf-8'))
     except (OSError, ValueError, BadReport):
         return None
-    report.submission = name
-    return Outcome(report, note, problems)
+    outcome.report.submission = name
+    return outcome
 
 
 def _json_object(path: Path) -> dict:

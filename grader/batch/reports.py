@@ -3,10 +3,21 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from grader import catalog, render
 from grader.results import CheckResult, ExerciseResult, Feedback, NodeDiff, Report
+
+
+@dataclass
+class Outcome:
+    """What grading one submission produced: a report, and a note when it could not be graded."""
+
+    report: Report
+    note: str = ''
+    problems: list[str] = field(default_factory=list)  # what a notebook lacked
+    fingerprint: str = ''  # of the files graded, so a rerun notices a changed submission
 
 
 class BadReport(ValueError):
@@ -42,30 +53,32 @@ def unreadable_report(name: str, reason: str) -> Report:
     return Report(name, exercises)
 
 
-def results_json(report: Report, note: str, problems: list[str]) -> str:
+def results_json(outcome: Outcome) -> str:
     """Gradescope's results.json; why grading failed, or what a notebook lacked, is the submission-wide output."""
-    doc = json.loads(render.gradescope(report))
-    if note:
-        doc['output'] = f'This submission could not be graded: {note}'
-    elif problems:
-        doc['output'] = 'Your notebook:\n' + '\n'.join(f' ! {p}' for p in problems)
+    doc = json.loads(render.gradescope(outcome.report))
+    if outcome.note:
+        doc['output'] = f'This submission could not be graded: {outcome.note}'
+    elif outcome.problems:
+        doc['output'] = 'Your notebook:\n' + '\n'.join(f' ! {p}' for p in outcome.problems)
     return json.dumps(doc, indent=2)
 
 
-def stored(report: Report, note: str, problems: list[str]) -> str:
-    """What report.json holds: the whole report, the note and the notebook's problems."""
-    return json.dumps({'note': note, 'problems': problems, 'report': json.loads(render.as_json(report))}, indent=2)
+def stored(outcome: Outcome) -> str:
+    """What report.json holds: the whole outcome."""
+    return json.dumps({'note': outcome.note, 'problems': outcome.problems, 'fingerprint': outcome.fingerprint,
+                       'report': json.loads(render.as_json(outcome.report))}, indent=2)
 
 
-def load_stored(text: str) -> tuple[Report, str, list[str]]:
-    """The report, note and problems from report.json; raises BadReport if it is not one."""
+def load_stored(text: str) -> Outcome:
+    """The outcome in report.json; raises BadReport if it is not one."""
     try:
         data = json.loads(text)
     except ValueError as e:
         raise BadReport(f'not JSON ({e})') from None
-    if not isinstance(data, dict) or not isinstance(data.get('note'), str):
+    if not isinstance(data, dict):
         raise BadReport('not a stored report')
-    problems = data.get('problems', [])
-    if not isinstance(problems, list) or not all(isinstance(p, str) for p in problems):
+    note, problems, fingerprint = data.get('note'), data.get('problems'), data.get('fingerprint')
+    if not (isinstance(note, str) and isinstance(fingerprint, str) and isinstance(problems, list)
+            and all(isinstance(p, str) for p in problems)):
         raise BadReport('not a stored report')
-    return report_from_dict(data.get('report')), data['note'], problems
+    return Outcome(report_from_dict(data.get('report')), note, problems, fingerprint)

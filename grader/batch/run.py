@@ -10,10 +10,10 @@ from typing import Callable
 
 from grader.batch.outputs import GRADES, RESERVED, SUMMARY, grades_csv, load_finished, remove_partials, save, write_atomic
 from grader.batch.progress import Tick
-from grader.batch.reports import unreadable_report
-from grader.batch.submissions import BatchError, Entry, discover
+from grader.batch.reports import Outcome, unreadable_report
+from grader.batch.submissions import BatchError, Entry, discover, fingerprint
 from grader.batch.summary import ClassSummary, summarize, summary_text
-from grader.batch.worker import Interrupted, Outcome, Workers
+from grader.batch.worker import Interrupted, Workers
 from grader.sandbox.limits import Limits
 
 
@@ -48,18 +48,19 @@ def run_batch(submissions: Path, out: Path, jobs: int | None = None, force: bool
     remove_partials(out)
     result = BatchResult(out, {})
     todo: list[Entry] = []
+    prints = {e.name: fingerprint(e.path) for e in entries}
     for entry in entries:
         finished = None if force else load_finished(out, entry.name)
         if entry.name in RESERVED:
             note = f'its name is taken by the batch\'s own {entry.name}'
             result.outcomes[entry.name] = Outcome(unreadable_report(entry.name, note), note)
-        elif finished:
+        elif finished and finished.fingerprint == prints[entry.name]:
             result.outcomes[entry.name] = finished
             result.skipped.append(entry.name)
         else:
             todo.append(entry)
     try:
-        _grade_all(todo, out, jobs or default_jobs(), limits, result, on_tick)
+        _grade_all(todo, out, jobs or default_jobs(), limits, prints, result, on_tick)
     except KeyboardInterrupt:
         result.interrupted = True
     result.pending = [e.name for e in todo if e.name not in result.outcomes]
@@ -69,7 +70,8 @@ def run_batch(submissions: Path, out: Path, jobs: int | None = None, force: bool
     return result
 
 
-def _grade_all(todo: list[Entry], out: Path, jobs: int, limits: Limits, result: BatchResult, on_tick: Callable[[Tick], None] | None) -> None:
+def _grade_all(todo: list[Entry], out: Path, jobs: int, limits: Limits, prints: dict[str, str], result: BatchResult,
+               on_tick: Callable[[Tick], None] | None) -> None:
     workers = Workers(limits)
     start = time.monotonic()
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
@@ -86,6 +88,7 @@ def _grade_all(todo: list[Entry], out: Path, jobs: int, limits: Limits, result: 
                 except Exception as e:  # a bug in grading one submission must not stop the others
                     note = f'the batch failed on it: {type(e).__name__}: {e}'
                     outcome = Outcome(unreadable_report(entry.name, note), note)
+                outcome.fingerprint = prints[entry.name]
                 save(out, entry.name, outcome)
                 result.outcomes[entry.name] = outcome
                 result.graded.append(entry.name)

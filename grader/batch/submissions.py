@@ -1,6 +1,7 @@
 """Finding the submissions in a class folder and making a private, checked copy of each one to grade."""
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import stat
@@ -75,6 +76,26 @@ def _from_notebook(notebook: Path, target: Path) -> Prepared:
     if not extracted.files:
         return Prepared(None, f'{notebook.name} has no exercise code: ' + '; '.join(extracted.problems))
     return Prepared(extracted.folder, problems=tuple(extracted.problems))
+
+
+def fingerprint(entry: Path) -> str:
+    """A hash of the entry's names and bytes, as the copy would see them; '' if it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        if not entry.is_dir():
+            digest.update(entry.read_bytes() if entry.is_file() else b'not a file')
+            return digest.hexdigest()
+        for here, dirs, files in os.walk(entry, onerror=_raise):
+            dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not os.path.islink(os.path.join(here, d)))
+            for name in sorted(files):
+                path = os.path.join(here, name)
+                if stat.S_ISREG(os.lstat(path).st_mode):
+                    digest.update(os.path.relpath(path, entry).encode('utf-8', 'surrogateescape') + b'\0')
+                    with open(path, 'rb') as f:
+                        digest.update(hashlib.sha256(f.read()).digest())
+    except OSError:
+        return ''
+    return digest.hexdigest()
 
 
 def _copy_tree(source: Path, target: Path) -> None:

@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from grader import catalog
-from grader.batch.worker import Outcome
+from grader.batch.reports import Outcome
 from grader.misconceptions import MISCONCEPTIONS
 from grader.results import CheckResult
 

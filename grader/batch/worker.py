@@ -11,13 +11,11 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import grader
-from grader.batch.reports import BadReport, report_from_dict, unreadable_report
+from grader.batch.reports import BadReport, Outcome, report_from_dict, unreadable_report
 from grader.batch.submissions import prepare
-from grader.results import Report
 from grader.sandbox.limits import Limits
 
 GRADER_ROOT = str(Path(grader.__file__).resolve().parent.parent)
@@ -26,15 +24,6 @@ GRADER_ROOT = str(Path(grader.__file__).resolve().parent.parent)
 LAUNCH = f'import sys; sys.path.insert(0, {GRADER_ROOT!r}); from grader.batch.serve import main; main()'
 SLACK_SECONDS = 30.0  # beyond the sandbox's own bound: pytest's own work for one submission
 RECYCLE_AFTER = 50  # submissions per grading process, so nothing it accumulates grows without bound
-
-
-@dataclass
-class Outcome:
-    """What grading one submission produced: a report, and a note when it could not be graded."""
-
-    report: Report
-    note: str = ''
-    problems: list[str] = field(default_factory=list)  # what a notebook lacked
 
 
 class Interrupted(Exception):

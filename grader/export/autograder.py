@@ -5,8 +5,8 @@ import os
 from pathlib import Path
 
 from grader.batch.outputs import write_atomic
-from grader.batch.reports import results_json
-from grader.batch.worker import Outcome, Workers
+from grader.batch.reports import Outcome, results_json
+from grader.batch.worker import Workers
 from grader.sandbox.limits import Limits
 
 
@@ -20,7 +20,7 @@ def run(root: Path, user: str | None = None) -> Outcome:
         outcome = workers.grade('submission', root / 'submission')
     finally:
         workers.close()
-    write_atomic(results / 'results.json', results_json(outcome.report, outcome.note, outcome.problems))
+    write_atomic(results / 'results.json', results_json(outcome))
     return outcome
 
 
