@@ -2,6 +2,7 @@
 import csv
 import json
 import os
+import pwd
 import shutil
 from pathlib import Path
 
@@ -157,7 +158,7 @@ def test_cli_batch_prints_progress_and_summary(tmp_path):
     # derivatives passes only where the student's code does not run as root
     (klass / 'probe' / 'derivatives.py').write_text('import os\nassert os.geteuid() != 0, "running as root"\n' +
                                                    (ROOT / 'solutions' / 'derivatives.py').read_text())
-    user = ['--user', 'nobody'] if os.geteuid() == 0 else []
+    user = ['--user', 'nobody'] if os.geteuid() == 0 and 'nobody' in {u.pw_name for u in pwd.getpwall()} else []
     result = CliRunner().invoke(main, ['batch', str(klass), '--out', str(tmp_path / 'out'), '--jobs', '1',
                                        '--check-seconds', '2', *user])
     assert result.exit_code == 0, result.output
@@ -176,5 +177,8 @@ def test_cli_refuses_bad_folders(tmp_path):
     inside = CliRunner().invoke(main, ['batch', str(klass), '--out', str(klass / 'out')])
     assert inside.exit_code == 2 and 'inside the submissions folder' in inside.output
     assert list(klass.iterdir()) == []
+    empty = CliRunner().invoke(main, ['batch', str(klass), '--out', str(tmp_path / 'out')])
+    assert empty.exit_code == 0 and 'No submissions found' in empty.output
+    assert (tmp_path / 'out' / 'grades.csv').read_text().startswith('submission,score,max_score,')
     no_out = CliRunner().invoke(main, ['batch', str(klass)])
     assert no_out.exit_code == 2 and '--out' in no_out.output

@@ -48,6 +48,9 @@ def closing_text(result: BatchResult) -> str:
     from grader.batch.outputs import GRADES, SUMMARY
     from grader.batch.summary import summary_text
 
+    if not result.outcomes and not result.interrupted:
+        return ('No submissions found: put each student\'s work in SUBMISSIONS_DIR as a folder laid out like '
+                f'exercises/, or as a notebook.\nWrote {result.out / GRADES} (a header only).')
     lines = [summary_text(result.summary), f'Graded {len(result.graded)} now']
     if result.skipped:
         lines[-1] += f', skipped {len(result.skipped)} graded by an earlier run (--force grades them again)'
