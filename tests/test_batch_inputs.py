@@ -11,7 +11,7 @@ from grader import render
 from grader.batch import outputs
 from grader.batch.progress import Tick, bar_line, eta, plain_line
 from grader.batch.reports import load_stored, report_from_dict, stored, unreadable_report
-from grader.batch.submissions import discover, prepare
+from grader.batch.submissions import discover, fingerprint, prepare
 from grader.batch.reports import Outcome
 from grader.notebook import build_notebook
 from grader.results import CheckResult, ExerciseResult, Feedback, NodeDiff, Report
@@ -144,3 +144,15 @@ def test_progress_lines():
     assert bar_line(tick, width=12) == '[###---------] 3/12  ETA 0:18  alice 75/85'
     assert plain_line(tick) == '3/12 alice 75/85 (ETA 0:18)'
     assert plain_line(Tick('bob', 0, 85, 'not a folder', 12, 12, 9.0)) == '12/12 bob not graded: not a folder (ETA 0:00)'
+
+
+def test_fingerprint_follows_what_is_graded(tmp_path):
+    folder = entry(tmp_path)
+    first = fingerprint(folder)
+    (folder / '__pycache__').mkdir()
+    (folder / '__pycache__' / 'engine.pyc').write_bytes(b'cache')
+    (folder / 'link.py').symlink_to(folder / 'engine.py')
+    assert fingerprint(folder) == first, 'caches and links are not graded, so they do not count'
+    (folder / 'engine.py').write_text('x = 2\n')
+    assert fingerprint(folder) != first
+    assert fingerprint(tmp_path / 'missing') != fingerprint(folder)

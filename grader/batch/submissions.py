@@ -80,10 +80,10 @@ def _from_notebook(notebook: Path, target: Path) -> Prepared:
 
 def fingerprint(entry: Path) -> str:
     """A hash of the entry's names and bytes, as the copy would see them; '' if it cannot be read."""
-    digest = hashlib.sha256()
+    digest, budget = hashlib.sha256(), [MAX_BYTES]
     try:
         if not entry.is_dir():
-            digest.update(entry.read_bytes() if entry.is_file() else b'not a file')
+            _hash_file(digest, str(entry), budget) if entry.is_file() else digest.update(b'not a file')
             return digest.hexdigest()
         for here, dirs, files in os.walk(entry, onerror=_raise):
             dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not os.path.islink(os.path.join(here, d)))
@@ -91,11 +91,19 @@ def fingerprint(entry: Path) -> str:
                 path = os.path.join(here, name)
                 if stat.S_ISREG(os.lstat(path).st_mode):
                     digest.update(os.path.relpath(path, entry).encode('utf-8', 'surrogateescape') + b'\0')
-                    with open(path, 'rb') as f:
-                        digest.update(hashlib.sha256(f.read()).digest())
+                    _hash_file(digest, path, budget)
     except OSError:
         return ''
     return digest.hexdigest()
+
+
+def _hash_file(digest: hashlib._Hash, path: str, budget: list[int]) -> None:
+    """Hash the file's bytes, reading no more than the budget left (a huge file is too large to grade anyway)."""
+    with open(path, 'rb') as f:
+        while budget[0] > 0 and (chunk := f.read(min(1 << 20, budget[0]))):
+            budget[0] -= len(chunk)
+            digest.update(chunk)
+        digest.update(b'\0%d\0' % os.fstat(f.fileno()).st_size)
 
 
 def _copy_tree(source: Path, target: Path) -> None:
