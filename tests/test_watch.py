@@ -172,3 +172,35 @@ def _read_until(lines: queue.Queue, text: str, timeout: float = 30) -> float:
         at, line = lines.get(timeout=max(0.1, end - time.monotonic()))
         if text in line:
             return at
+
+
+def test_ctrl_c_while_grading_quits_cleanly(tmp_path):
+    """pytest swallows Ctrl-C during a run; the watcher must still stop, and leave no child behind."""
+    folder = make_submission(tmp_path)
+    source = folder / 'derivatives.py'
+    source.write_text(source.read_text() + '\nwhile True:\n    pass\n')  # the import hangs until the check's timeout
+    proc = subprocess.Popen([sys.executable, '-m', 'grader', 'watch', '--submission', str(folder)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                            env={**os.environ, 'PYTHONPATH': str(ROOT)})
+    try:
+        child = _wait_for_child(proc.pid)
+        time.sleep(1.0)  # past pytest's import: the check is waiting for the hung import
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0 and out.strip().endswith('Stopped watching.'), (out, err)
+    assert 'Traceback' not in err and 'Total:' not in out, 'no report from an interrupted run'
+    assert not Path(f'/proc/{child}').exists() or 'zombie' in Path(f'/proc/{child}/status').read_text()
+
+
+def _wait_for_child(pid: int, timeout: float = 20) -> int:
+    """The pid of the first child process of pid (the sandbox), once it exists."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        for task in Path(f'/proc/{pid}/task').iterdir():
+            children = (task / 'children').read_text().split()
+            if children:
+                return int(children[0])
+        time.sleep(0.05)
+    raise AssertionError('grade watch started no sandbox')
