@@ -7,8 +7,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from batch_helpers import processes_inside, read_csv, tree_hash
-from grader.batch import outputs
+from grader.batch import outputs, worker
 from grader.batch.run import run_batch
 from grader.batch.worker import Workers
 from grader.sandbox.limits import Limits
@@ -65,3 +67,40 @@ def test_sigint_mid_batch_leaves_valid_files_and_a_rerun_finishes(tmp_path):
     rerun = run_batch(klass, out, jobs=2)
     assert rerun.skipped == ['a'] and sorted(rerun.graded) == ['b', 'c']
     assert sorted(read_csv(out / 'grades.csv')) == ['a', 'b', 'c']
+
+
+@pytest.mark.parametrize('launch, note', [
+    ('import os; os._exit(3)', 'the grading process died (exit code 3)'),
+    ('import sys; sys.stdout.write("nonsense\\n"); sys.stdout.flush(); sys.stdin.read()', 'not JSON'),
+    ('import time; time.sleep(60)', 'grading did not finish in time'),
+])
+def test_a_broken_grading_process_costs_one_submission(tmp_path, monkeypatch, launch, note):
+    monkeypatch.setattr(worker, 'LAUNCH', launch)
+    monkeypatch.setattr(worker, 'SLACK_SECONDS', 1.0)
+    (tmp_path / 'alice').mkdir()
+    (tmp_path / 'alice' / 'engine.py').write_text('x = 1\n')
+    workers = Workers(Limits(submission_seconds=0.5))
+    try:
+        outcome = workers.grade('alice', tmp_path / 'alice')
+        assert note in outcome.note and outcome.report.score == 0
+        assert not workers._processes, 'the broken process is still counted as serving'
+        again = workers.grade('alice', tmp_path / 'alice')  # a fresh process is started for the next one
+        assert note in again.note
+    finally:
+        workers.close()
+    assert not children(), 'a grading process was left running'
+
+
+def children():
+    """This process's live children."""
+    mine = str(os.getpid())
+    found = []
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        try:
+            with open(f'/proc/{pid}/stat') as f:
+                fields = f.read().rsplit(')', 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == mine and fields[0] != 'Z':
+            found.append(pid)
+    return found
