@@ -77,7 +77,7 @@ class Child:
         line, _, self._buffer = self._buffer.partition(b'\n')
         try:
             reply = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than json can read
             self.kill()
             raise ChildFailure('protocol', f'{UNREADABLE} (not JSON)') from None
         if not isinstance(reply, dict) or reply.get('id') != message['id']:
