@@ -15,8 +15,10 @@ from grader.cli import main
 from grader.grading import grade
 from grader.sandbox import reaper
 from grader.sandbox.limits import LimitError, format_size, parse_size
+from grader.sandbox.process import Child
 from grader.sandbox.replies import SHAPES, conforms
 from grader.sandbox.runner import Limits, Sandbox
+from grader.sandbox.workspace import SandboxError, Workspace
 from hostile.processes import children_of_this_process, processes_mentioning
 from mutate import make_submission
 
@@ -134,6 +136,14 @@ def test_a_forged_reply_reads_as_the_students_doing(tmp_path):
     assert feedback.kind == 'crash'
 
 
+def test_a_child_that_cannot_start_is_a_clear_error_and_leaks_no_pipe():
+    before = len(os.listdir('/proc/self/fd'))
+    workspace = Workspace(Path('solutions'), Path('grader/sandbox'), '/nonexistent/python')
+    with pytest.raises(SandboxError, match='could not start /nonexistent/python for the sandbox'):
+        Child(workspace, FAST)
+    assert len(os.listdir('/proc/self/fd')) == before
+
+
 def sleeper_with_marker(marker, sandbox_marker):
     """A detached grandchild (setsid, double fork) that carries the sandbox's environment marker."""
     env = {reaper.VARIABLE: sandbox_marker, 'PATH': os.defpath}
@@ -230,6 +240,17 @@ def test_user_runs_the_child_unprivileged_on_a_private_copy(tmp_path):
     assert reply.ok and reply.result == float(nobody.pw_uid), reply.error
     assert not (sub / 'scratch.txt').exists(), 'the student wrote into the original submission'
     assert not copy.exists(), 'the private copy was left behind'
+
+
+@needs_root
+def test_the_private_copy_skips_what_cannot_be_copied(tmp_path):
+    sub = make_submission(tmp_path)
+    os.mkfifo(sub / 'pipe')
+    with Sandbox(sub, Limits(user='nobody')) as sandbox:
+        copied = sorted(p.name for p in sandbox._workspace.folder.iterdir())
+        reply = sandbox.request('call', CALL, ('derivatives',))
+    assert 'pipe' not in copied and 'engine.py' in copied
+    assert reply.ok and abs(reply.result - 14.0) < 1e-2
 
 
 @needs_root

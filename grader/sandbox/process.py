@@ -11,7 +11,7 @@ import time
 
 from grader.sandbox import reaper
 from grader.sandbox.limits import Limits, format_size
-from grader.sandbox.workspace import Workspace
+from grader.sandbox.workspace import SandboxError, Workspace
 
 MAX_REPLY = 16 << 20  # a reply larger than this is a flood, not an answer
 UNREADABLE = 'wrote something the grader could not read as a reply'
@@ -38,6 +38,10 @@ class Child:
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                 pass_fds=(req_r, rep_w), start_new_session=True, cwd=workspace.folder,
                 **({'user': account.pw_uid, 'group': account.pw_gid, 'extra_groups': []} if account else {}))
+        except OSError as e:
+            os.close(self._req_w)
+            os.close(self._rep_r)
+            raise SandboxError(f'could not start {workspace.python} for the sandbox: {e}') from None
         finally:
             os.close(req_r)
             os.close(rep_w)

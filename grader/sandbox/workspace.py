@@ -5,6 +5,7 @@ import functools
 import os
 import pwd
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -51,14 +52,21 @@ def prepare(folder: Path, user: str | None) -> Workspace:
             shutil.copyfile(HERE / name, code / name)
             (code / name).chmod(0o644)
         # Links are copied as links, so a link to a file only root may read stays unreadable.
-        copy = Path(shutil.copytree(folder, base / 'submission', symlinks=True,
-                                    ignore=shutil.ignore_patterns('__pycache__')))
+        copy = Path(shutil.copytree(folder, base / 'submission', symlinks=True, ignore=_not_copied))
         for path in [copy, *copy.rglob('*')]:
             os.chown(path, account.pw_uid, account.pw_gid, follow_symlinks=False)
     except BaseException:
         shutil.rmtree(base, ignore_errors=True)
         raise
     return Workspace(copy, code, python, account, base)
+
+
+def _not_copied(folder: str, names: list[str]) -> set[str]:
+    """Bytecode caches, and anything that is not a file, a folder or a link (a FIFO would block the copy)."""
+    def plain(name: str) -> bool:
+        mode = os.lstat(os.path.join(folder, name)).st_mode
+        return stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)
+    return {n for n in names if n == '__pycache__' or not plain(n)}
 
 
 @functools.lru_cache(maxsize=None)
