@@ -1,6 +1,7 @@
 """The batch's grading processes: reused across submissions without carrying anything over, and stopped by Ctrl-C."""
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -104,3 +105,17 @@ def children():
         if fields[1] == mine and fields[0] != 'Z':
             found.append(pid)
     return found
+
+
+def test_a_newline_in_a_folder_name_mixes_nothing_up(tmp_path):
+    """Requests are JSON, so a name with a newline in it is one request, and each reply names its folder."""
+    klass = tmp_path / 'class'
+    odd = klass / 'alice' / 'my\nexercises'
+    odd.mkdir(parents=True)
+    shutil.copy(ROOT / 'solutions' / 'derivatives.py', odd)
+    (klass / 'bob').mkdir()
+    (klass / 'bob' / 'derivatives.py').write_text('def numerical_derivative(f, x, h):\n    return 0\n')
+    run_batch(klass, tmp_path / 'out', jobs=1)
+    rows = read_csv(tmp_path / 'out' / 'grades.csv')
+    assert (rows['alice']['derivatives'], rows['bob']['derivatives']) == ('5', '0')
+    assert rows['alice']['note'] == rows['bob']['note'] == ''

@@ -1,4 +1,4 @@
-"""The grading process of a batch: grades one folder per request line, and answers one JSON line each.
+"""A batch grading process: grades the folder named in each JSON request line, answering one JSON line each.
 
 It is started with `python -I`, stays up for many submissions (importing pytest and Hypothesis once
 is a third of the cost of grading), and never runs student code itself: grade() keeps that in a
@@ -22,9 +22,10 @@ def main() -> None:
     replies = os.fdopen(os.dup(1), 'w', encoding='utf-8')
     os.dup2(2, 1)  # anything else that prints goes to stderr, never into a reply
     for line in sys.stdin:
+        folder = json.loads(line)
         try:
-            reply = {'report': dataclasses.asdict(grade(Path(line.rstrip('\n')), None, limits))}
+            reply = {'folder': folder, 'report': dataclasses.asdict(grade(Path(folder), None, limits))}
         except Exception as e:  # one submission's failure is its own reply, and the next one is served
-            reply = {'error': f'{type(e).__name__}: {e}'[:500]}
+            reply = {'folder': folder, 'error': f'{type(e).__name__}: {e}'[:500]}
         replies.write(json.dumps(reply) + '\n')
         replies.flush()

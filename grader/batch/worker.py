@@ -48,7 +48,7 @@ class Process:
         """Grade one folder; raises Failed."""
         self.served += 1
         try:
-            self.proc.stdin.write((str(folder) + '\n').encode())
+            self.proc.stdin.write((json.dumps(str(folder)) + '\n').encode())  # JSON: a name may hold a newline
             self.proc.stdin.flush()
         except OSError:
             raise Failed(self._death()) from None
@@ -66,8 +66,8 @@ class Process:
             reply = json.loads(buffer)
         except ValueError:
             raise Failed('the grading process answered something that is not JSON') from None
-        if not isinstance(reply, dict):
-            raise Failed('the grading process answered something that is not a report')
+        if not isinstance(reply, dict) or reply.get('folder') != str(folder):
+            raise Failed('the grading process answered out of turn')  # never another submission's report
         return reply
 
     def _death(self) -> str:
