@@ -12,7 +12,9 @@ import os
 import sys
 
 PROCESSES = ('os.fork', 'os.forkpty', 'os.exec', 'os.spawn', 'os.posix_spawn', 'os.system', 'subprocess.Popen')
-NATIVE = ('ctypes.dlopen', 'ctypes.dlsym', 'ctypes.cdata', 'ctypes.call_function', 'ctypes.addressof')
+NATIVE = ('ctypes.dlopen', 'ctypes.dlsym', 'ctypes.cdata', 'ctypes.cdata/buffer', 'ctypes.call_function',
+          'ctypes.addressof', 'ctypes.PyObj_FromPtr', 'ctypes.string_at', 'ctypes.wstring_at')
+HIDDEN = ('gc.get_objects', 'gc.get_referrers', 'gc.get_referents')  # the way to reach this hook's own state
 LIMITS = ('resource.setrlimit', 'resource.prlimit')
 WRITES = {  # event -> (positions of the paths it changes, position of its first dir_fd argument)
     'os.remove': ((0,), 1), 'os.rmdir': ((0,), 1), 'os.mkdir': ((0,), 2), 'os.rename': ((0, 1), 2),
@@ -70,6 +72,8 @@ def install(folder, own_files):
         checks[event] = lambda args, event=event: refuse(f'starting a process ({event})')
     for event in NATIVE:
         checks[event] = lambda args, event=event: refuse(f'calling C code directly ({event})')
+    for event in HIDDEN:
+        checks[event] = lambda args, event=event: refuse(f'looking through the interpreter\'s objects ({event})')
     for event in LIMITS:
         checks[event] = lambda args, event=event: refuse(f'changing the grader\'s limits ({event})')
     for event, (positions, fd_at) in WRITES.items():
