@@ -74,13 +74,17 @@ def drawable(ex: ExerciseResult) -> list[CheckResult]:
 
 def check_graph(sandbox: Sandbox, ex: ExerciseResult, check: CheckResult) -> GraphNodes:
     """Replay one failing check's expression in the student's engine, with every node's expected values."""
-    steps, names = check.feedback.graph['steps'], check.feedback.graph['names']
+    spec = check.feedback.graph
+    steps, names = spec['steps'], spec['names']
     sandbox.begin_check()
-    reply = sandbox.request('expression', {'steps': steps, 'walk': names}, ('engine',))
-    if not reply.ok or not isinstance(reply.result, dict) or not isinstance(reply.result.get('graph'), list):
+    if 'probe' in spec:  # a graph the student's own function builds, such as build_L
+        reply, key = sandbox.request(spec['probe'], spec['args'], tuple(spec['modules'])), 'nodes'
+    else:
+        reply, key = sandbox.request('expression', {'steps': steps, 'walk': names}, ('engine',)), 'graph'
+    if not reply.ok or not isinstance(reply.result, dict) or not isinstance(reply.result.get(key), list):
         why = feedback_for_error(reply.error, ex.id).summary if not reply.ok else 'it sent back no graph'
         raise GraphError(f'could not draw the graph of "{check.name}": {why}')
-    nodes = with_expected(reply.result['graph'], steps, names)
+    nodes = with_expected(reply.result[key], steps, names)
     return GraphNodes(nodes, f'{ex.id}: {check.name}', _join(f'The graph of:\n{check.feedback.expression}', differing(nodes)))
 
 
@@ -90,7 +94,7 @@ def with_expected(nodes: list[dict], steps: list, names: list[str]) -> list[dict
     labels = Counter(n.get('label') for n in nodes if isinstance(n, dict))
     for node in nodes:
         label = node.get('label') if isinstance(node, dict) else None
-        if label in expected and labels[label] == 1:  # a label of the student's own could repeat a name
+        if label and label in expected and labels[label] == 1:  # a label of the student's own could repeat a name
             node['expected'] = {f: expected[label][f] for f in ('data', 'grad')}
     return nodes
 

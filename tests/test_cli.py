@@ -218,3 +218,14 @@ def test_colour_on_a_terminal_unless_no_color():
     plain = on_a_terminal(*args, '--no-color')
     assert '\x1b[' not in plain and '✓ forward_ops' in plain
     assert '\x1b[' not in on_a_terminal('list', '--submission', ROOT / 'solutions', env={'NO_COLOR': '1'})
+
+
+def test_graph_of_the_students_own_builder(tmp_path):
+    """manual_grads: the graph build_L returns, with the hand-set grad that is wrong in red."""
+    sub = make_submission(tmp_path, [('manual_grads.py', 'a.grad = b.data * e.grad', 'a.grad = a.data * e.grad')])
+    out = tmp_path / 'L.dot'
+    assert run('graph', 'manual_grads', '--submission', sub, '--out', out).exit_code == 0
+    lines = {line.split('label="{ ')[1][0]: line for line in out.read_text().splitlines() if 'label="{ ' in line}
+    assert sorted(lines) == ['L', 'a', 'b', 'c', 'd', 'e', 'f']
+    assert 'grad -4.0000 (expected 6.0000)' in lines['a'] and '#ffd6d6' in lines['a']
+    assert all('#d6f5d6' in line for name, line in lines.items() if name != 'a')

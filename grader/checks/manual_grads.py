@@ -27,7 +27,8 @@ def lecture_graph():
 
 def test_build_L(student):
     """build_L returns L with the lecture's data and hand-computed grads on every node"""
-    nodes = student.run('graph', {'module': 'manual_grads', 'function': 'build_L'}, ('engine', 'manual_grads'))
+    probe = {'module': 'manual_grads', 'function': 'build_L'}
+    nodes = student.run('graph', probe, ('engine', 'manual_grads'))
     if not nodes.get('nodes'):
         raise CheckFailed(Feedback(f"build_L should return L, a Value, but it returned {shown(nodes.get('root'))}"))
     got = {n['label']: n for n in nodes['nodes']}
@@ -43,4 +44,5 @@ def test_build_L(student):
         wrong = sorted({d.node for d in diffs}, key=list(CHAIN_RULE).index)
         raise CheckFailed(Feedback(
             f"wrong values on {', '.join(wrong)}", expression=g.program().replace('L.backward()', '# then grads by hand'),
-            diffs=diffs, hint='The chain rule, node by node: ' + '; '.join(CHAIN_RULE[n] for n in wrong) + '.'))
+            diffs=diffs, hint='The chain rule, node by node: ' + '; '.join(CHAIN_RULE[n] for n in wrong) + '.',
+            graph={'probe': 'graph', 'args': probe, 'modules': ['engine', 'manual_grads'], 'steps': g.steps, 'names': g.names}))
