@@ -70,17 +70,17 @@ def test_sigint_mid_batch_leaves_valid_files_and_a_rerun_finishes(tmp_path):
     assert sorted(read_csv(out / 'grades.csv')) == ['a', 'b', 'c']
 
 
-@pytest.mark.parametrize('launch, note', [
-    ('import os; os._exit(3)', 'the grading process died (exit code 3)'),
-    ('import sys; sys.stdout.write("nonsense\\n"); sys.stdout.flush(); sys.stdin.read()', 'not JSON'),
-    ('import time; time.sleep(60)', 'grading did not finish in time'),
+@pytest.mark.parametrize('launch, seconds, note', [
+    ('import os; os._exit(3)', 30.0, 'the grading process died (exit code 3)'),
+    ('import sys; sys.stdout.write("nonsense\\n"); sys.stdout.flush(); sys.stdin.read()', 30.0, 'not JSON'),
+    ('import time; time.sleep(60)', 0.2, 'grading did not finish in time'),
 ])
-def test_a_broken_grading_process_costs_one_submission(tmp_path, monkeypatch, launch, note):
+def test_a_broken_grading_process_costs_one_submission(tmp_path, monkeypatch, launch, seconds, note):
     monkeypatch.setattr(worker, 'LAUNCH', launch)
-    monkeypatch.setattr(worker, 'SLACK_SECONDS', 1.0)
+    monkeypatch.setattr(worker, 'SLACK_SECONDS', 0.3)
     (tmp_path / 'alice').mkdir()
     (tmp_path / 'alice' / 'engine.py').write_text('x = 1\n')
-    workers = Workers(Limits(submission_seconds=0.5))
+    workers = Workers(Limits(submission_seconds=seconds))
     try:
         outcome = workers.grade('alice', tmp_path / 'alice')
         assert note in outcome.note and outcome.report.score == 0
