@@ -7,8 +7,14 @@ from pathlib import Path
 import click
 
 from grader import catalog, render
+from grader.batch.command import batch
+from grader.commands.graph import graph
+from grader.commands.instructor import new, publish, validate
 from grader.commands.limits import limit_options
 from grader.commands.options import COLOR, SUBMISSION, default_submission, exercise_ids, use_color
+from grader.commands.reset import reset
+from grader.commands.watch import watch
+from grader.export.command import export
 from grader.sandbox.limits import Limits
 
 
@@ -36,6 +42,8 @@ def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | 
     from grader.grading import GradingError, grade
 
     ids = exercise_ids(exercises) or None
+    if graphs and notebook:
+        raise click.UsageError('--graphs draws from a folder of files: use it with --submission, not --notebook')
     try:
         if notebook:
             report = notebook_report(notebook, submission, ids, limits)
@@ -49,7 +57,7 @@ def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | 
         click.echo(render.gradescope(report))
     else:
         click.echo(render.text(report, color=use_color(color)))
-    if graphs and not notebook:
+    if graphs:
         from grader.commands.graph import drawn_text
         from grader.graphs import draw_failing
         click.echo(drawn_text(draw_failing(default_submission(submission), report, graphs)), err=True)
@@ -84,7 +92,7 @@ def list_(submission: Path | None, color: bool | None) -> None:
     click.echo(f'\nNext: {nxt.id} — {nxt.title}' if nxt else '\nAll done: full marks.')
 
 
-@main.command()
+@main.command(short_help='Show the next hint.')
 @click.argument('exercise', required=False)
 @SUBMISSION
 @click.option('--all', 'show_all', is_flag=True, help='Show every hint at once.')
@@ -101,22 +109,5 @@ def hint(exercise: str | None, submission: Path | None, show_all: bool, reset: b
     click.echo(render.hints_text(ex, shown))
 
 
-from grader.batch.command import batch  # noqa: E402
-main.add_command(batch)
-
-from grader.commands.watch import watch  # noqa: E402
-main.add_command(watch)
-
-from grader.commands.graph import graph  # noqa: E402
-main.add_command(graph)
-
-from grader.commands.reset import reset  # noqa: E402
-main.add_command(reset)
-
-from grader.commands.instructor import new, publish, validate  # noqa: E402
-main.add_command(publish)
-main.add_command(validate)
-main.add_command(new)
-
-from grader.export.command import export  # noqa: E402
-main.add_command(export)
+for command in (watch, graph, reset, batch, export, publish, validate, new):
+    main.add_command(command)

@@ -229,3 +229,17 @@ def test_graph_of_the_students_own_builder(tmp_path):
     assert sorted(lines) == ['L', 'a', 'b', 'c', 'd', 'e', 'f']
     assert 'grad -4.0000 (expected 6.0000)' in lines['a'] and '#ffd6d6' in lines['a']
     assert all('#d6f5d6' in line for name, line in lines.items() if name != 'a')
+
+
+def test_graphs_with_a_notebook_is_refused_before_grading(tmp_path):
+    result = CliRunner().invoke(main, ['check', '--notebook', str(ROOT / 'exercises' / 'micrograd.ipynb'),
+                                       '--graphs', str(tmp_path / 'graphs')])
+    assert result.exit_code == 2 and 'not --notebook' in result.output
+    assert not (tmp_path / 'graphs').exists()
+
+
+def test_every_command_has_a_whole_line_of_help():
+    listing = CliRunner().invoke(main, ['--help'], terminal_width=80).output
+    commands = listing.split('Commands:')[1].strip().splitlines()
+    assert len(commands) == len(main.commands)
+    assert not [line for line in commands if line.endswith('...')]

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from grader.sandbox.limits import Limits
 
 
-@click.command()
+@click.command(short_help='Grade a whole class into grades.csv and feedback.')
 @click.argument('submissions_dir', type=click.Path(path_type=Path))
 @click.option('--out', '-o', type=click.Path(path_type=Path), required=True,
               help='Where to write grades.csv, summary.txt and one folder of feedback per submission.')

@@ -8,7 +8,7 @@ import click
 from grader.commands.options import default_submission, exercise_ids
 
 
-@click.command()
+@click.command(short_help="Draw an exercise's failing graph (or the lecture's).")
 @click.argument('exercise', required=False)
 @click.option('--submission', '-s', type=click.Path(path_type=Path), default=None,
               help='The folder whose engine builds the graph (default: ./exercises).')

@@ -15,7 +15,7 @@ def _instructor_only(command: str) -> click.ClickException:
                                 'for students and does not include it')
 
 
-@click.command()
+@click.command(short_help='Generate the stubs and notebook, or a student bundle.')
 @SOLUTIONS
 @click.option('--exercises', type=click.Path(path_type=Path), default=Path('exercises'), show_default=True,
               help='Where the generated stubs go.')
@@ -42,7 +42,7 @@ def publish(solutions: Path, exercises: Path, force: bool, out: Path | None) -> 
                f'{len(result.written)} written, {len(result.unchanged)} unchanged')
 
 
-@click.command()
+@click.command(short_help='Check the checks against solutions, stubs and mutants.')
 @click.argument('exercises', nargs=-1)
 @SOLUTIONS
 def validate(exercises: tuple[str, ...], solutions: Path) -> None:
@@ -64,7 +64,7 @@ def validate(exercises: tuple[str, ...], solutions: Path) -> None:
     sys.exit(0 if report.ok else 1)
 
 
-@click.command()
+@click.command(short_help='Scaffold a new exercise.')
 @click.argument('exercise_id')
 @SOLUTIONS
 @click.option('--file', 'file', default='', help='The student file it lives in (default: EXERCISE_ID.py).')

@@ -23,7 +23,7 @@ def reset_text(result: ResetResult, folder: Path) -> str:
     return '\n'.join(lines)
 
 
-@click.command()
+@click.command(short_help="Put back one exercise's stubs, keeping a backup.")
 @click.argument('exercise')
 @click.option('--submission', '-s', type=click.Path(path_type=Path), default=None,
               help='The folder to reset in (default: ./exercises).')

@@ -37,7 +37,7 @@ def screen(update: WatchUpdate, folder: Path, color: bool) -> str:
     return '\n\n'.join(parts)
 
 
-@click.command()
+@click.command(short_help='Re-grade on every save (Ctrl-C quits).')
 @SUBMISSION
 @COLOR
 def watch(submission: Path | None, color: bool | None) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 
-@click.group()
+@click.group(short_help='Make a Gradescope autograder or a Classroom workflow.')
 def export() -> None:
     """Make what grades this course elsewhere: a Gradescope autograder or a GitHub Classroom workflow."""
 
