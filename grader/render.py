@@ -62,7 +62,7 @@ def feedback_text(fb: Feedback) -> list[str]:
         lines.append(f'   Hint: {fb.hint}')
     if fb.output.strip():
         lines.append('   Your code printed:')
-        lines.extend('     | ' + line for line in fb.output.strip().splitlines()[-10:])
+        lines.extend('     | ' + printable(line) for line in fb.output.strip().splitlines()[-10:])
     return lines
 
 
@@ -83,7 +83,19 @@ def _got(x: object) -> str:
     return shown(x)
 
 
-def details(e: ExerciseResult, color: bool) -> str:
+def start_in(files: list[str], where: str) -> str:
+    """Where the student writes this exercise: files in their folder, or cells of their notebook."""
+    if where.endswith('.ipynb'):
+        return ', '.join(f'the file:{f} cell' for f in files) + f' of {where}'
+    return ', '.join(f"{where.rstrip('/')}/{f}" for f in files)
+
+
+def printable(line: str) -> str:
+    """The student's output with control characters shown as �, so it cannot redraw the terminal."""
+    return ''.join(c if c.isprintable() or c == '\t' else '�' for c in line)
+
+
+def details(e: ExerciseResult, color: bool, where: str = 'exercises') -> str:
     header = f'── {e.id}: {e.title} ──'
     lines = [click.style(header, bold=True) if color else header]
     if e.status == 'blocked':
@@ -92,7 +104,7 @@ def details(e: ExerciseResult, color: bool) -> str:
     if e.status == 'not_implemented':
         ex = catalog.get(e.id)
         lines.append(' ' + ex.intro.replace('\n', '\n '))
-        lines.append(f" Start in: {', '.join(f'exercises/{f}' for f in ex.files)}   (`grade hint {e.id}` gives hints)")
+        lines.append(f' Start in: {start_in(ex.files, where)}   (`grade hint {e.id}` gives hints)')
     failing = distinct_failures(e)
     if e.status == 'not_implemented':
         # The first missing piece, and the first mistake in what is already written.
@@ -126,7 +138,7 @@ def text(report: Report, color: bool = False) -> str:
     parts = [table(report, color)]
     first = report.first_failing
     if first:
-        parts.append(details(first, color))
+        parts.append(details(first, color, report.submission))
     return '\n\n'.join(parts)
 
 

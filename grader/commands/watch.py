@@ -31,7 +31,7 @@ def screen(update: WatchUpdate, folder: Path, color: bool) -> str:
     if first:
         if update.newly_passed:
             parts.append(f'Next: {first.id} — {first.title}')
-        parts.append(render.details(first, color))
+        parts.append(render.details(first, color, report.submission))
     else:
         parts.append('All done: full marks. Keep editing if you like; grade watch keeps checking.')
     return '\n\n'.join(parts)
