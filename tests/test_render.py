@@ -14,3 +14,10 @@ def test_printed_output_cannot_move_the_cursor_or_fake_a_result():
     shown = '\n'.join(render.feedback_text(fb))
     assert '\x1b' not in shown and '\r' not in shown and '\x07' not in shown
     assert '     | �[2J�[H ✓ all passed\n     | Total: 85/85�' in shown  # every line marked as printed
+
+
+def test_an_unanswered_quiz_reads_not_answered_rather_than_not_implemented():
+    from grader.results import ExerciseResult
+    quiz = ExerciseResult(id='quiz', title='Concept quiz', points=0, max_points=10, status='not_implemented')
+    code = ExerciseResult(id='nn', title='Neuron, Layer, MLP', points=0, max_points=10, status='not_implemented')
+    assert (render.status_note(quiz), render.status_note(code)) == ('not answered yet', 'not implemented yet')
