@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from batch_helpers import processes_inside, read_csv, tree_hash
+from hostile.processes import children_of_this_process as children
 from grader.batch import outputs, worker
 from grader.batch.run import run_batch
 from grader.batch.worker import Workers
@@ -90,21 +91,6 @@ def test_a_broken_grading_process_costs_one_submission(tmp_path, monkeypatch, la
     finally:
         workers.close()
     assert not children(), 'a grading process was left running'
-
-
-def children():
-    """This process's live children."""
-    mine = str(os.getpid())
-    found = []
-    for pid in filter(str.isdigit, os.listdir('/proc')):
-        try:
-            with open(f'/proc/{pid}/stat') as f:
-                fields = f.read().rsplit(')', 1)[1].split()
-        except OSError:
-            continue
-        if fields[1] == mine and fields[0] != 'Z':
-            found.append(pid)
-    return found
 
 
 def test_a_newline_in_a_folder_name_mixes_nothing_up(tmp_path):
