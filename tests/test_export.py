@@ -118,12 +118,12 @@ def test_student_code_runs_unprivileged(tmp_path, autograder_zip):
     assert results['tests'][0]['status'] == 'passed' and results['score'] == 5, json.dumps(results)[:2000]
 
 
-@pytest.mark.skipif(not shutil.which('pip') and not (Path(sys.executable).parent / 'pip').exists(), reason='no pip')
 def test_shipped_source_builds_a_wheel_with_every_check(tmp_path, autograder_zip):
-    pytest.importorskip('setuptools', reason='building offline needs setuptools in this environment')
+    # Built as setup.sh builds it, in pip's isolated build environment: whatever happens to be
+    # installed here must not stand in for the build requirements the shipped pyproject.toml declares.
     with zipfile.ZipFile(autograder_zip) as z:
         z.extractall(tmp_path / 'source')
-    subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', '-w',
+    subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '-w',
                     str(tmp_path / 'dist'), str(tmp_path / 'source' / 'grader-src')], check=True, timeout=120)
     (wheel,) = (tmp_path / 'dist').glob('*.whl')
     names = set(zipfile.ZipFile(wheel).namelist())
