@@ -96,7 +96,7 @@ class Child:
             code = None
         self.kill()
         if code is not None and code < 0:
-            name = signal.Signals(-code).name
+            name = _signal_name(-code)
             why = CRASHES.get(name, f'was killed by {name}')
             return ChildFailure('crash', f'{why} (signal {name}, memory limit {format_size(self._limits.memory_bytes)})')
         return ChildFailure('crash', f'exited (exit code {code}): do you call sys.exit or os._exit?')
@@ -125,6 +125,13 @@ class Child:
     @property
     def alive(self) -> bool:
         return self.proc.poll() is None
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:  # most real-time signals have no name, and student code may raise them
+        return f'SIG{number}'
 
 
 class ChildFailure(Exception):
