@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from grader import catalog
+from grader.atomic import write_atomic
 from grader.catalog import Exercise
 
 
@@ -27,9 +28,7 @@ def reveal(ex: Exercise, show_all: bool = False, reset: bool = False) -> int:
     seen[ex.id] = count
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix('.tmp')
-        tmp.write_text(json.dumps(seen, indent=1))
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(seen, indent=1))
     except OSError:
         pass  # hints still show; only the progress is not remembered
     return count

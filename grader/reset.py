@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ast
-import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from grader import catalog
+from grader.atomic import write_atomic
 
 BACKUPS = '.backups'
 
@@ -50,7 +50,7 @@ def reset(submission: Path, exercise_id: str, stub_of: Callable[[str], str] | No
         path = submission / name
         if path.is_file():
             result.backups[name] = backup(path, submission / BACKUPS)
-        _write(path, text)
+        write_atomic(path, text)
     return result
 
 
@@ -146,12 +146,6 @@ def backup(path: Path, folder: Path) -> Path:
         target = folder / f'{path.stem}-{stamp}-{k}{path.suffix}'
     shutil.copy2(path, target)
     return target
-
-
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f'.{path.name}.reset')
-    tmp.write_text(text, encoding='utf-8')
-    os.replace(tmp, path)
 
 
 def _pristine_stub(name: str) -> str:

@@ -126,7 +126,7 @@ def test_only_saves_that_can_change_a_grade_count():
     for path in ('engine.py', 'quiz.toml', 'helpers.py'):
         assert wanted(None, f'/w/exercises/{path}'), path
     for path in ('notes.txt', '.backups/engine-20260101-120000.py', '__pycache__/engine.cpython-311.pyc',
-                 '.engine.py.swp', 'engine.py~', '.engine.py.reset'):
+                 '.engine.py.swp', 'engine.py~', '.partial-engine.py.k2x9a1'):
         assert not wanted(None, f'/w/exercises/{path}'), path
 
 

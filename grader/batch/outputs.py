@@ -4,34 +4,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from grader import catalog, render
+from grader.atomic import TEMP_PREFIX, write_atomic
 from grader.batch.reports import BadReport, Outcome, load_stored, results_json, stored
 
 RESULTS, REPORT, FEEDBACK = 'results.json', 'report.json', 'feedback.txt'
 GRADES, SUMMARY = 'grades.csv', 'summary.txt'
 RESERVED = {GRADES, SUMMARY}
-TEMP_PREFIX = '.partial-'
-UMASK = os.umask(0o022)
-os.umask(UMASK)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`: readers see old or new, never half."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX + path.name + '.')
-    try:
-        os.fchmod(fd, 0o666 & ~UMASK)  # mkstemp makes files only their owner can read
-        with os.fdopen(fd, 'w', encoding='utf-8', errors='backslashreplace', newline='') as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def save(out: Path, name: str, outcome: Outcome) -> None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from grader.batch.outputs import GRADES, RESERVED, SUMMARY, grades_csv, load_finished, remove_partials, save, write_atomic
+from grader.atomic import write_atomic
+from grader.batch.outputs import GRADES, RESERVED, SUMMARY, grades_csv, load_finished, remove_partials, save
 from grader.batch.progress import Tick
 from grader.batch.reports import Outcome, unreadable_report
 from grader.batch.submissions import BatchError, Entry, discover, fingerprint

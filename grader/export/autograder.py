@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from grader.batch.outputs import write_atomic
+from grader.atomic import write_atomic
 from grader.batch.reports import Outcome, results_json
 from grader.batch.worker import Workers
 from grader.sandbox.limits import Limits

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from grader import catalog
-from grader.batch.outputs import write_atomic
+from grader.atomic import write_atomic
 from grader.export.source import template
 
 WORKFLOW = Path('.github') / 'workflows' / 'classroom.yml'

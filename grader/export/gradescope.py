@@ -1,11 +1,11 @@
 """`grade export gradescope`: a zip that Gradescope installs once and runs for every submission."""
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 import zipfile
 from pathlib import Path
 
+from grader.atomic import write_atomic
 from grader.export.source import grader_source, template
 
 EXECUTABLE = 0o755 << 16
@@ -25,20 +25,15 @@ def build_zip(out: Path) -> list[str]:
     out = Path(out)
     if out.suffix != '.zip':
         raise ValueError(f"'{out}' should end in .zip: Gradescope takes the autograder as a zip file")
+    files = sorted(autograder_files().items())
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_DEFLATED) as archive:
+        for name, (data, mode) in files:
+            # A fixed timestamp: the same grader always makes the same zip.
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = mode
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f'.partial-{out.name}.')
-    try:
-        with os.fdopen(fd, 'wb') as f, zipfile.ZipFile(f, 'w', zipfile.ZIP_DEFLATED) as archive:
-            for name, (data, mode) in sorted(autograder_files().items()):
-                # A fixed timestamp: the same grader always makes the same zip.
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.external_attr = mode
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    with zipfile.ZipFile(out) as archive:
-        return archive.namelist()
+    write_atomic(out, buffer.getvalue())
+    return [name for name, _ in files]

@@ -1,14 +1,13 @@
 """Build the student notebook from the exercise files: the lecture's order, one code cell per file."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import nbformat
 from nbformat import v4
 
 from grader import catalog
+from grader.atomic import write_atomic
 from grader.notebook import cells
 from grader.notebook.drawings import DRAWINGS
 
@@ -89,13 +88,5 @@ def build_notebook(exercises_dir: Path, out_path: Path) -> Path:
     out_path = Path(out_path)
     text = notebook_text(exercises_dir, out_path.name)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out_path.parent, prefix=f'.{out_path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8', newline='\n') as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(out_path, text)
     return out_path
