@@ -8,7 +8,7 @@ from pathlib import Path
 
 from grader import catalog, render
 from grader.atomic import TEMP_PREFIX, write_atomic
-from grader.batch.reports import BadReport, Outcome, load_stored, results_json, stored
+from grader.batch.reports import BadReport, Outcome, load_stored, notebook_problems, results_json, stored
 
 RESULTS, REPORT, FEEDBACK = 'results.json', 'report.json', 'feedback.txt'
 GRADES, SUMMARY = 'grades.csv', 'summary.txt'
@@ -51,7 +51,7 @@ def feedback(outcome: Outcome) -> str:
         return f'{report.submission}: this submission could not be graded: {outcome.note}\nScore: 0/{report.max_score}\n'
     parts = [f'{report.submission}: {report.score}/{report.max_score}', render.table(report, color=False)]
     if outcome.problems:
-        parts.append('Your notebook:\n' + '\n'.join(f' ! {p}' for p in outcome.problems))
+        parts.append(notebook_problems(outcome.problems))
     parts += [render.details(e, color=False) for e in report.exercises if not e.passed and e.status != 'blocked']
     return '\n\n'.join(parts) + '\n'
 

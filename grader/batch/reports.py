@@ -59,8 +59,13 @@ def results_json(outcome: Outcome) -> str:
     if outcome.note:
         doc['output'] = f'This submission could not be graded: {outcome.note}'
     elif outcome.problems:
-        doc['output'] = 'Your notebook:\n' + '\n'.join(f' ! {p}' for p in outcome.problems)
+        doc['output'] = notebook_problems(outcome.problems)
     return json.dumps(doc, indent=2)
+
+
+def notebook_problems(problems: list[str]) -> str:
+    """What a notebook lacked, as the student reads it."""
+    return 'Your notebook:\n' + '\n'.join(f' ! {p}' for p in problems)
 
 
 def stored(outcome: Outcome) -> str:
