@@ -75,11 +75,11 @@ def splice(text: str, stub: str, symbols: list[str], name: str) -> str:
         if new is None:
             raise ResetError(f'the stub of {name} has no {symbol}')
         old = _find(mine, symbol)
-        body = _reindent(stub_lines[_start(new) - 1:new.end_lineno], new.col_offset, old.col_offset if old else 0)
-        if old is not None:
-            edits.append((_start(old) - 1, old.end_lineno, body))
-        else:
+        if old is None:
             edits.append(_insertion(mine, symbol, stub_lines, new, lines))
+        else:
+            body = _reindent(stub_lines[_start(new) - 1:new.end_lineno], new.col_offset, old.col_offset)
+            edits.append((_start(old) - 1, old.end_lineno, body))
     # Bottom up, so earlier line numbers stay valid; symbols inserted at one place keep the stub's order.
     for _, (start, end, body) in sorted(enumerate(edits), key=lambda e: (e[1][0], e[0]), reverse=True):
         if lines and not lines[-1].endswith('\n'):
