@@ -7,8 +7,6 @@ from pathlib import Path
 from grader import catalog
 from grader.publish.markers import stub_text
 
-NOTEBOOK = 'micrograd.ipynb'
-
 
 class PublishError(Exception):
     """Publishing cannot go ahead, for a reason the instructor can fix."""
@@ -34,29 +32,16 @@ def generate(solutions: Path, only: set[str] | None = None) -> dict[str, str]:
     return files
 
 
-def notebook(stubs: dict[str, str]) -> str | None:
-    """The student notebook built from the stubs, or None while grader.notebook has no builder."""
-    try:
-        from grader.notebook import BuildError, build_notebook
-    except ImportError:
-        return None
+def published(solutions: Path) -> dict[str, str]:
+    """Everything publish writes into exercises/: the stubs and the notebook built from them."""
+    from grader.notebook import NOTEBOOK, BuildError, notebook_text  # nbformat is slow to import; reset needs only stubs
+
+    files = generate(solutions)
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / 'exercises'
-        folder.mkdir()
-        for name, text in stubs.items():
-            (folder / name).write_text(text, encoding='utf-8')
-        out = Path(tmp) / NOTEBOOK
+        for name, text in files.items():
+            (Path(tmp) / name).write_text(text, encoding='utf-8')
         try:
-            build_notebook(folder, out)
+            files[NOTEBOOK] = notebook_text(Path(tmp))
         except BuildError as e:
             raise PublishError(f'the notebook cannot be built: {e}') from None
-        return out.read_text(encoding='utf-8')
-
-
-def published(solutions: Path) -> dict[str, str]:
-    """Everything publish writes into exercises/: the stubs and, when it can be built, the notebook."""
-    files = generate(solutions)
-    book = notebook(files)
-    if book is not None:
-        files[NOTEBOOK] = book
     return files
