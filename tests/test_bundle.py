@@ -1,5 +1,6 @@
 """`grade publish --out DIR`: a student bundle with stubs, the grader and the reference; no solutions."""
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,13 +27,15 @@ def files_in(folder):
 
 def test_the_bundle_holds_stubs_grader_reference_and_readme(bundle):
     top = sorted(p.name for p in bundle.iterdir())
-    assert top == ['README.md', 'exercises', 'grader', 'micrograd_ref', 'pyproject.toml']
+    assert top == ['README.md', 'exercises', 'grader', 'images', 'micrograd_ref', 'pyproject.toml']
     stubs = generate(ROOT / 'solutions')
     for name in student_files():
         assert (bundle / 'exercises' / name).read_text() == stubs[name]
         assert (bundle / 'grader' / 'stubs' / name).read_text() == stubs[name], 'grade reset needs pristine stubs'
     readme = (bundle / 'README.md').read_text()
     assert 'pip install -e .' in readme and '\ngrade ' in readme and '## The student loop' in readme
+    images = re.findall(r'!\[[^\]]*\]\(([^)]+)\)', readme)
+    assert images and all((bundle / image).is_file() for image in images), 'the README shows an image it lacks'
 
 
 def test_the_bundle_holds_no_solution_marker_or_instructor_file(bundle):

@@ -1,12 +1,10 @@
 """Publishing: stubs generated from marked solutions, the guarded write into exercises/, the student bundle."""
 from __future__ import annotations
 
-from pathlib import Path
-
+from grader.catalog import PACKAGE_DIR
 from grader.publish.generate import PublishError, generate, published, student_files
 from grader.publish.markers import MarkerError
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PACKAGED_STUBS = PACKAGE_DIR / 'stubs'  # present only in a student bundle
 REPO_SOLUTIONS = PACKAGE_DIR.parent / 'solutions'
 

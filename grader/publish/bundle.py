@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import micrograd_ref
-from grader.publish.generate import PublishError, generate, published
+from grader.catalog import PACKAGE_DIR
+from grader.publish.generate import PublishError, published, student_files
 from grader.publish.markers import BEGIN, END, STUB
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = PACKAGE_DIR.parent
+IMAGE = re.compile(r'!\[[^\]]*\]\(([^)\s]+)\)')
 # Instructor tooling stays home: mutants quote solution lines, and scaffolding writes marked solutions.
 INSTRUCTOR_ONLY = ('mutants', 'validation', 'scaffold.py', 'stubs')
 FORBIDDEN = ('solutions', 'tests', 'docs', 'benchmarks', 'mutants')
@@ -50,7 +51,7 @@ def write_bundle(solutions: Path, out: Path, readme: Path = PROJECT_DIR / 'READM
     if out.resolve().is_relative_to(PACKAGE_DIR):
         raise PublishError(f'{out} is inside the grader package, which the bundle copies: choose a folder outside it')
     files = published(solutions)
-    stubs = generate(solutions)
+    stubs = {name: files[name] for name in student_files()}
     pyproject = PROJECT_DIR / 'pyproject.toml'
     if not pyproject.is_file():
         raise PublishError(f'{pyproject} is missing: the bundle installs with it')
@@ -80,7 +81,7 @@ def _fill(folder: Path, files: dict[str, str], stubs: dict[str, str], pyproject:
     _write_all(folder / 'grader' / 'stubs', stubs)
     shutil.copytree(Path(micrograd_ref.__file__).parent, folder / 'micrograd_ref', ignore=ignore)
     shutil.copy2(pyproject, folder / 'pyproject.toml')
-    (folder / 'README.md').write_text(student_readme(readme), encoding='utf-8')
+    (folder / 'README.md').write_text(_with_images(student_readme(readme), readme.parent, folder), encoding='utf-8')
 
 
 def _write_all(folder: Path, files: dict[str, str]) -> None:
@@ -94,6 +95,17 @@ def student_readme(readme: Path) -> str:
     text = readme.read_text(encoding='utf-8') if readme.is_file() else ''
     section = re.search(r'^## The student loop\n.*?(?=^## |\Z)', text, flags=re.S | re.M)
     return README_HEAD + ('\n' + section.group(0).rstrip() + '\n' if section else '')
+
+
+def _with_images(text: str, source: Path, folder: Path) -> str:
+    """The README with each local image it shows copied into folder/images/, and its link pointed there."""
+    for link in dict.fromkeys(IMAGE.findall(text)):
+        image = source / link
+        if image.is_file():
+            (folder / 'images').mkdir(exist_ok=True)
+            shutil.copy2(image, folder / 'images' / image.name)
+            text = text.replace(f']({link})', f'](images/{image.name})')
+    return text
 
 
 def audit(folder: Path) -> list[str]:
