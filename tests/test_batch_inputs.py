@@ -13,6 +13,7 @@ from grader.batch.progress import Tick, bar_line, eta, plain_line
 from grader.batch.reports import load_stored, report_from_dict, stored, unreadable_report
 from grader.batch.submissions import discover, fingerprint, prepare
 from grader.batch.reports import Outcome
+from grader.batch.summary import summarize
 from grader.notebook import build_notebook
 from grader.results import CheckResult, ExerciseResult, Feedback, NodeDiff, Report
 
@@ -127,6 +128,20 @@ def test_reports_survive_the_round_trip_through_json():
     assert load_stored(stored(outcome)) == outcome
     with pytest.raises(ValueError):
         load_stored('{"note": "", "report": {"exercises": 3}}')
+
+
+def test_summary_counts_a_check_once_per_submission_and_skips_blocked_and_unwritten():
+    fb = Feedback('wrong grad', misconception='tanh_uses_input')
+    twice = ExerciseResult('local_backward', 'Local', 0, 10, 'failed',
+                           [CheckResult('tanh', False, fb), CheckResult('tanh', False, fb),
+                            CheckResult('exp', False, Feedback('todo', kind='not_implemented'))])
+    blocked = ExerciseResult('backward', 'Backward', 0, 10, 'blocked', [CheckResult('topo', False, Feedback('x'))])
+    outcomes = {n: Outcome(Report(n, [twice, blocked])) for n in ('alice', 'bob')}
+    outcomes['carol'] = Outcome(unreadable_report('carol', 'not a folder'), 'not a folder')
+    summary = summarize(outcomes)
+    assert [(f.exercise, f.check, f.count) for f in summary.failing_checks] == [('local_backward', 'tanh', 2)]
+    assert summary.failing_checks[0].mistakes == [('the tanh derivative uses the input', 2)]
+    assert summary.submissions == 3 and summary.ungraded == [('carol', 'not a folder')]
 
 
 def test_feedback_and_csv_text():

@@ -35,31 +35,26 @@ class ClassSummary:
 
 def summarize(outcomes: dict[str, Outcome], top: int = 10) -> ClassSummary:
     """Count passes per exercise and failures per check; blocked and unwritten exercises count as not passing."""
+    exercises = catalog.load()
     reports = [o.report for o in outcomes.values()]
     failures: Counter[tuple[str, str]] = Counter()  # (exercise, check) -> submissions failing it
     mistakes: dict[tuple[str, str], Counter[str]] = {}
     for report in (o.report for o in outcomes.values() if not o.note):
-        seen: set[tuple[str, str, str]] = set()  # a check run on many graphs counts once per submission
-        for e in report.exercises:
-            if e.status != 'failed':
-                continue  # a blocked exercise's checks fail because of another exercise
-            for c in e.checks:
-                if c.passed or (c.feedback and c.feedback.kind == 'not_implemented'):
-                    continue
-                key = (e.id, c.name)
-                title = _mistake(c)
-                if key + ('',) not in seen:
-                    failures[key] += 1
-                if title and key + (title,) not in seen:
-                    mistakes.setdefault(key, Counter())[title] += 1
-                seen.update({key + ('',), key + (title,)})
+        # Only 'failed' exercises: a blocked one fails because of another. A set: a check run on many
+        # graphs counts once per submission.
+        failed = {(e.id, c.name, _mistake(c)) for e in report.exercises if e.status == 'failed' for c in e.checks
+                  if not c.passed and not (c.feedback and c.feedback.kind == 'not_implemented')}
+        failures.update({(ex, check) for ex, check, _ in failed})
+        for ex, check, title in failed:
+            if title:
+                mistakes.setdefault((ex, check), Counter())[title] += 1
     failing = [FailingCheck(ex, check, n, mistakes.get((ex, check), Counter()).most_common(3))
                for (ex, check), n in failures.most_common(top)]
-    passing = [(ex.id, sum(e.id == ex.id and e.passed for r in reports for e in r.exercises)) for ex in catalog.load()]
+    passing = [(ex.id, sum(e.id == ex.id and e.passed for r in reports for e in r.exercises)) for ex in exercises]
     return ClassSummary(
         submissions=len(reports), full_marks=sum(r.full_marks for r in reports),
         mean_score=sum(r.score for r in reports) / len(reports) if reports else 0.0,
-        max_score=sum(e.points for e in catalog.load()), passing=passing, failing_checks=failing,
+        max_score=sum(e.points for e in exercises), passing=passing, failing_checks=failing,
         ungraded=sorted((name, o.note) for name, o in outcomes.items() if o.note))
 
 
