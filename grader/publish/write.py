@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.atomic import write_atomic
 from grader.publish.generate import PublishError, published
 
 MANIFEST = '.published.json'
@@ -80,22 +80,10 @@ def publish(solutions: Path, exercises: Path, force: bool = False) -> PublishRes
         if path.is_file() and path.read_text(encoding='utf-8', errors='replace') == text:
             result.unchanged.append(name)
             continue
-        write_atomically(path, text)
+        write_atomic(path, text)
         result.written.append(name)
-    write_atomically(exercises / MANIFEST, json.dumps({n: digest(t) for n, t in files.items()}, indent=1, sort_keys=True) + '\n')
+    write_atomic(exercises / MANIFEST, json.dumps({n: digest(t) for n, t in files.items()}, indent=1, sort_keys=True) + '\n')
     return result
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename, so an interrupted run leaves the old file whole."""
-    tmp = path.with_name(f'.{path.name}.tmp')
-    try:
-        with open(tmp, 'w', encoding='utf-8', newline='') as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def fresh_folder(path: Path) -> Path:
