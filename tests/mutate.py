@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from grader.validation.mutants import PatchError, make_submission as _make_submission
+from grader.validation.mutants import Patch, PatchError, make_submission as _make_submission
 
 SOLUTIONS = Path(__file__).resolve().parent.parent / 'solutions'
 
@@ -19,4 +19,4 @@ __all__ = ['PatchError', 'SOLUTIONS', 'make_submission']
 
 def make_submission(tmp_path: Path, patches: Iterable[Sequence[str]] = (), name: str = 'submission') -> Path:
     """A copy of solutions/ under tmp_path with the patches applied, in order; returns the folder."""
-    return _make_submission(SOLUTIONS, Path(tmp_path) / name, list(patches))
+    return _make_submission(SOLUTIONS, Path(tmp_path) / name, tuple(Patch(*p) for p in patches))

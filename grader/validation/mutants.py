@@ -65,7 +65,7 @@ def load_all(exercise_ids: list[str]) -> list[Mutant]:
     return [m for ex in exercise_ids for m in load(ex)]
 
 
-def make_submission(solutions: Path, dest: Path, patches: tuple[Patch, ...] | list = ()) -> Path:
+def make_submission(solutions: Path, dest: Path, patches: tuple[Patch, ...] = ()) -> Path:
     """A copy of solutions/ at dest with the patches applied in order; PatchError if one does not apply cleanly."""
     dest = Path(dest)
     if dest.exists():
@@ -73,7 +73,6 @@ def make_submission(solutions: Path, dest: Path, patches: tuple[Patch, ...] | li
     shutil.copytree(solutions, dest, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
     touched = []
     for patch in patches:
-        patch = patch if isinstance(patch, Patch) else _as_patch(patch)
         path = dest / patch.file
         if not path.is_file():
             raise PatchError(f'patch for {patch.file}: there is no solutions/{patch.file}')
@@ -93,9 +92,3 @@ def make_submission(solutions: Path, dest: Path, patches: tuple[Patch, ...] | li
             except SyntaxError as exc:
                 raise PatchError(f'the patched {path.name} does not compile: {exc}') from None
     return dest
-
-
-def _as_patch(patch: object) -> Patch:
-    if not isinstance(patch, (tuple, list)) or len(patch) != 3:
-        raise PatchError(f'a patch is (file, old, new), not {patch!r}')
-    return Patch(*patch)
