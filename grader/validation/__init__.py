@@ -12,7 +12,7 @@ from grader.misconceptions import MISCONCEPTIONS
 from grader.publish import MarkerError, PublishError, generate
 from grader.publish.markers import regions
 from grader.render import details
-from grader.results import ExerciseResult
+from grader.results import ExerciseResult, Report
 from grader.validation.mutants import Mutant, PatchError, load, make_submission, mutants_file
 
 
@@ -143,7 +143,7 @@ def check_mutant(solutions: Path, mutant: Mutant, dest: Path) -> list[Problem]:
     return []
 
 
-def _result(report, exercise: str) -> ExerciseResult:
+def _result(report: Report, exercise: str) -> ExerciseResult:
     return next(e for e in report.exercises if e.id == exercise)
 
 
