@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader.checking.student import Student
+from grader.checking.student import CheckFailed, Student
 from grader.cli import main
 from grader.grading import grade
 from grader.sandbox.limits import LimitError, format_size, parse_size
@@ -112,16 +112,26 @@ def test_forged_shapes_are_refused():
                         SHAPES['expression'])
 
 
+FORGE = ("import json, os, sys; f = sys._getframe()\n    while 'request' not in f.f_locals: f = f.f_back\n"
+         "    os.write(int(sys.argv[3]), (json.dumps({'id': f.f_locals['request']['id'], 'ok': True, "
+         "'result': {'nodes': 3}}) + '\\n').encode())")
+LOSS = {'module': 'derivatives', 'function': 'numerical_derivative', 'inputs': [1.0], 'extra': [3.0, 0.001]}
+
+
+def test_the_sandbox_refuses_a_forged_reply_whoever_asks(tmp_path):
+    sub = derivative_returning(tmp_path, '14.0', before=FORGE)
+    with Sandbox(sub, FAST) as sandbox:  # as `grade graph` asks: straight from the sandbox
+        reply = sandbox.request('loss', LOSS, ('derivatives',))
+    assert not reply.ok and reply.error['kind'] == 'protocol', reply
+    assert reply.error['message'].endswith('(an answer of the wrong shape)')
+
+
 def test_a_forged_reply_reads_as_the_students_doing(tmp_path):
-    forge = ("import json, os, sys; f = sys._getframe()\n    while 'request' not in f.f_locals: f = f.f_back\n"
-             "    os.write(int(sys.argv[3]), (json.dumps({'id': f.f_locals['request']['id'], 'ok': True, "
-             "'result': {'nodes': 3}}) + '\\n').encode())")
-    sub = derivative_returning(tmp_path, '14.0', before=forge)
+    sub = derivative_returning(tmp_path, '14.0', before=FORGE)
     with Sandbox(sub, FAST) as sandbox:
         sandbox.begin_check()
-        with pytest.raises(Exception) as failed:
-            Student(sandbox, 'derivatives').run('loss', {'module': 'derivatives', 'function': 'numerical_derivative',
-                                                         'inputs': [1.0], 'extra': [3.0, 0.001]}, ('derivatives',))
+        with pytest.raises(CheckFailed) as failed:
+            Student(sandbox, 'derivatives').run('loss', LOSS, ('derivatives',))
     feedback = failed.value.feedback
     assert feedback.summary == 'your code wrote something the grader could not read as a reply (an answer of the wrong shape)'
     assert feedback.kind == 'crash'

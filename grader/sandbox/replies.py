@@ -15,7 +15,7 @@ SHAPES: dict[str, object] = {
     'locate': [(str, int)],
     'call': ANY,
     'expression': {'nodes': [({'object': ANY}, NODE)], 'traces': [[int]], 'graph?': [WALKED]},
-    'graph': ({'root': ANY, 'nodes': list}, {'nodes': [WALKED]}),
+    'graph': {'root?': ANY, 'nodes': [WALKED]},
     'module': {'shape': [[int]], 'parameters': [(type(None), [int])], 'outputs': [{'kind': str, 'values': [ANY]}],
                'grads': GRID, 'after_zero_grad?': GRID},
     'training': {'initial': GRID, 'losses': [ANY]},

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from grader.sandbox.limits import Limits
 from grader.sandbox.process import UNREADABLE, Child, ChildFailure
+from grader.sandbox.replies import SHAPES, conforms
 from grader.sandbox.workspace import SandboxError, prepare
 
 __all__ = ['ChildFailure', 'Limits', 'Reply', 'Sandbox', 'SandboxError', 'UNREADABLE']
@@ -94,7 +95,11 @@ class Sandbox:
             if probe == 'import':
                 self._poisoned.error['message'] += f" (while importing {args['module']}.py)"
             return self._poisoned
-        return Reply(True, raw.get('result')) if raw.get('ok') is True else Reply(False, error=_error(raw.get('error')))
+        if raw.get('ok') is not True:
+            return Reply(False, error=_error(raw.get('error')))
+        if not conforms(raw.get('result'), SHAPES[probe]):  # forged by student code: refused before anyone reads it
+            return Reply(False, error={'kind': 'protocol', 'message': f'{UNREADABLE} (an answer of the wrong shape)'})
+        return Reply(True, raw['result'])
 
     def close(self) -> None:
         if self._child:
