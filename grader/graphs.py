@@ -121,7 +121,8 @@ def _nothing_to_draw(ex: ExerciseResult) -> str:
     if ex.passed:
         return f'{ex.id} passes: there is no failing graph to draw.'
     if ex.status in ('not_implemented', 'blocked'):
-        return f'{ex.id} is {render.status_note(ex)}: there is no graph to draw yet.'
+        state = render.status_note(ex)  # 'needs backward first' or 'not implemented yet'
+        return f"{ex.id} {state if ex.status == 'blocked' else 'is ' + state}: there is no graph to draw yet."
     return f'no failing check of {ex.id} compares a graph of Values; `grade check {ex.id}` shows its feedback.'
 
 
