@@ -147,6 +147,10 @@ def test_summary_counts_a_check_once_per_submission_and_skips_blocked_and_unwrit
 def test_feedback_and_csv_text():
     text = outputs.feedback(Outcome(sample_report(), problems=['no cell holds nn.py']))
     assert text.startswith('alice: 0/10\n') and 'Your notebook:\n ! no cell holds nn.py' in text and '✗ tanh' in text
+    unwritten = Report('bob', [ExerciseResult('derivatives', 'D', 0, 5, 'not_implemented', [CheckResult('slope', False)])])
+    assert 'Start in: exercises/derivatives.py' in outputs.feedback(Outcome(unwritten))
+    unwritten.submission = 'nina.ipynb'
+    assert 'Start in: the file:derivatives.py cell of nina.ipynb' in outputs.feedback(Outcome(unwritten))
     bad = Outcome(unreadable_report('=cmd', 'not a folder'), 'not a folder')
     assert outputs.feedback(bad).startswith('=cmd: this submission could not be graded: not a folder')
     csv_text = outputs.grades_csv({'=cmd': bad})

@@ -52,7 +52,8 @@ def feedback(outcome: Outcome) -> str:
     parts = [f'{report.submission}: {report.score}/{report.max_score}', render.table(report, color=False)]
     if outcome.problems:
         parts.append(notebook_problems(outcome.problems))
-    parts += [render.details(e, color=False) for e in report.exercises if not e.passed and e.status != 'blocked']
+    where = report.submission if report.submission.endswith('.ipynb') else 'exercises'  # as the student knows it
+    parts += [render.details(e, False, where) for e in report.exercises if not e.passed and e.status != 'blocked']
     return '\n\n'.join(parts) + '\n'
 
 
