@@ -29,7 +29,9 @@ class Feedback:
     kind: str = 'wrong'  # wrong, not_implemented, error, syntax, missing_file, timeout, crash
     blocked_by: str = ''  # the exercise whose stub or failure this check ran into
     curve: list[float] = field(default_factory=list)  # the student's losses, drawn as a sparkline
-    graph: dict = field(default_factory=dict)  # {'steps', 'names'}: the failing expression, to draw it
+    # The failing expression to draw: {'steps', 'names'}, plus {'probe', 'args', 'modules'} when the
+    # student's own function (build_L, the neuron) builds the graph.
+    graph: dict = field(default_factory=dict)
 
 
 @dataclass
