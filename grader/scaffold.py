@@ -69,7 +69,10 @@ def new_exercise(exercise_id: str, solutions: Path, file: str = '', symbol: str 
     file, symbol = file or f'{exercise_id}.py', symbol or exercise_id
     _refuse(exercise_id, Path(solutions), file, symbol)
     solution = Path(solutions) / file
-    new_text = _with_symbol(solution.read_text(encoding='utf-8') if solution.exists() else '', exercise_id, symbol)
+    try:
+        new_text = _with_symbol(solution.read_text(encoding='utf-8') if solution.exists() else '', exercise_id, symbol)
+    except SyntaxError as e:
+        raise ScaffoldError(f'{solution}:{e.lineno}: {e.msg}; fix the solution first') from None
     done = Scaffold(exercise_id)
     check, mutants = catalog.CHECKS_DIR / f'{exercise_id}.py', mutants_file(exercise_id)
     check.write_text(CHECK_MODULE.format(id=exercise_id, name=exercise_id, symbol=symbol), encoding='utf-8')
@@ -79,7 +82,7 @@ def new_exercise(exercise_id: str, solutions: Path, file: str = '', symbol: str 
     (done.appended if solution.exists() else done.created).append(str(solution))
     solution.write_text(new_text, encoding='utf-8')
     with open(catalog.CATALOG_FILE, 'a', encoding='utf-8') as f:
-        f.write(CATALOG_ENTRY.format(id=exercise_id, title=title or f'{symbol}', file=file, symbol=symbol))
+        f.write(CATALOG_ENTRY.format(id=exercise_id, title=title or symbol, file=file, symbol=symbol))
     done.appended.append(str(catalog.CATALOG_FILE))
     catalog.load.cache_clear()
     return done

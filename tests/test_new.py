@@ -107,3 +107,11 @@ def test_new_scaffolds_a_function_in_a_new_file(project):
     assert 'raise NotImplementedError("mean_loss: mean_loss")' in (project / 'exercises' / 'mean_loss.py').read_text()
     result = grade(project, 'grade check mean_loss --submission solutions')
     assert result.returncode == 1 and 'the check for mean_loss is not written yet' in result.stdout
+
+
+def test_new_refuses_a_solution_that_does_not_parse(project):
+    solution = project / 'solutions' / 'engine.py'
+    solution.write_text(solution.read_text() + 'def broken(:\n')
+    result = grade(project, 'grade new sigmoid --file engine.py --symbol Value.sigmoid')
+    assert result.returncode == 1 and 'engine.py:' in result.stderr and 'fix the solution first' in result.stderr
+    assert not (project / 'grader' / 'checks' / 'sigmoid.py').exists(), result.stderr
