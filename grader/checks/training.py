@@ -37,7 +37,7 @@ def test_mse_loss(student):
         feedback = Feedback('mse_loss gives the wrong loss or gradients', diffs=diffs,
                             expression=f'loss = mse_loss([Value(v) for v in {YPRED}], {YS})\nloss.backward()')
         if values and close(reference_loss(YPRED, mean=True), values[0]):
-            feedback.misconception, feedback.diagnosis = 'loss_is_mean', MISCONCEPTIONS['loss_is_mean'].explanation
+            name(feedback, 'loss_is_mean')
         raise CheckFailed(feedback)
 
 
@@ -115,8 +115,8 @@ def explodes(losses):
 
 
 def name(feedback, misconception):
+    """Put the misconception and its explanation on the feedback."""
     feedback.misconception, feedback.diagnosis = misconception, MISCONCEPTIONS[misconception].explanation
-    return feedback
 
 
 @pytest.mark.parametrize('seed', [3, 4])
