@@ -14,8 +14,7 @@ def run(root: Path, user: str | None = None) -> Outcome:
     """Grade a private copy of root/submission, as `user` when given, and write root/results/results.json."""
     results = root / 'results'
     results.mkdir(parents=True, exist_ok=True)
-    limits = Limits(user=user) if user else Limits()
-    workers = Workers(limits)
+    workers = Workers(Limits(user=user))
     try:
         outcome = workers.grade('submission', root / 'submission')
     finally:
