@@ -82,33 +82,30 @@ def expect_parameters(student, got, expected, text):
              where=student.locate('nn', 'Neuron.parameters') if missing_bias else '')
 
 
-@pytest.mark.parametrize('nonlin', [True, False])
-def test_neuron(student, nonlin):
-    """a Neuron computes tanh(w . x + b), or w . x + b with nonlin=False"""
-    got, expected, text, call = compare(student, 'Neuron', [3], {'nonlin': nonlin})
+def expect_model(student, cls, args, kwargs=None):
+    """The model's outputs, grads and parameters() match the reference's; a missing bias is named first."""
+    got, expected, text, call = compare(student, cls, args, kwargs)
     expect_bias(student, got, expected, text, call)
     expect_outputs(student, got, expected, text)
     expect_grads(got, expected, text)
     expect_parameters(student, got, expected, text)
+
+
+@pytest.mark.parametrize('nonlin', [True, False])
+def test_neuron(student, nonlin):
+    """a Neuron computes tanh(w . x + b), or w . x + b with nonlin=False"""
+    expect_model(student, 'Neuron', [3], {'nonlin': nonlin})
 
 
 @pytest.mark.parametrize('nout', [4, 1])
 def test_layer(student, nout):
     """a Layer of nout neurons returns a list, or a single Value when nout == 1"""
-    got, expected, text, call = compare(student, 'Layer', [3, nout])
-    expect_bias(student, got, expected, text, call)
-    expect_outputs(student, got, expected, text)
-    expect_grads(got, expected, text)
-    expect_parameters(student, got, expected, text)
+    expect_model(student, 'Layer', [3, nout])
 
 
 def test_mlp(student):
     """MLP(3, [4, 4, 1]) has 41 parameters and matches the reference forward and backward"""
-    got, expected, text, call = compare(student, 'MLP', [3, [4, 4, 1]])
-    expect_bias(student, got, expected, text, call)
-    expect_outputs(student, got, expected, text)
-    expect_grads(got, expected, text)
-    expect_parameters(student, got, expected, text)
+    expect_model(student, 'MLP', [3, [4, 4, 1]])
 
 
 def test_zero_grad(student):
