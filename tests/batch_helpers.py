@@ -4,6 +4,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from hostile.processes import children_of_this_process, processes_mentioning
+
 
 def tree_hash(root):
     """Every path, mode and byte under root: any change to the class folder changes it."""
@@ -25,19 +27,8 @@ def read_csv(path):
 
 
 def grading_processes():
-    """This process's children that serve batch grading requests."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir('/proc')):
-        try:
-            with open(f'/proc/{pid}/stat') as f:
-                parent = f.read().rsplit(')', 1)[1].split()[1]
-            with open(f'/proc/{pid}/cmdline', 'rb') as f:
-                serving = b'grader.batch.serve' in f.read()
-        except OSError:
-            continue
-        if parent == str(os.getpid()) and serving:
-            found.append(pid)
-    return found
+    """This process's live children that serve batch grading requests."""
+    return sorted(set(children_of_this_process()) & set(processes_mentioning('grader.batch.serve')))
 
 
 def processes_inside(folder):
