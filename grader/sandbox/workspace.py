@@ -39,9 +39,9 @@ class Workspace:
 
 def prepare(folder: Path, user: str | None) -> Workspace:
     """The submission as it is; or, for another user, copied where only that user and root can reach it."""
-    if user is None or pwd.getpwnam(user).pw_uid == os.geteuid():
+    account = pwd.getpwnam(user) if user is not None else None
+    if account is None or account.pw_uid == os.geteuid():
         return Workspace(folder, HERE, sys.executable)
-    account = pwd.getpwnam(user)
     python = interpreter_for(account.pw_uid, account.pw_gid)
     base = Path(tempfile.mkdtemp(prefix='grade-sandbox-'))
     try:
