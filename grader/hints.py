@@ -19,12 +19,8 @@ def state_file() -> Path:
 def reveal(ex: Exercise, show_all: bool = False, reset: bool = False) -> int:
     """How many hints to show now, after counting this request."""
     path = state_file()
-    try:
-        seen = json.loads(path.read_text())
-        seen = seen if isinstance(seen, dict) else {}
-    except (OSError, ValueError):
-        seen = {}
-    count = len(ex.hints) if show_all else 1 if reset else min(int(seen.get(ex.id, 0)) + 1, len(ex.hints))
+    seen = _seen(path)
+    count = len(ex.hints) if show_all else 1 if reset else min(seen.get(ex.id, 0) + 1, len(ex.hints))
     seen[ex.id] = count
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -32,6 +28,15 @@ def reveal(ex: Exercise, show_all: bool = False, reset: bool = False) -> int:
     except OSError:
         pass  # hints still show; only the progress is not remembered
     return count
+
+
+def _seen(path: Path) -> dict[str, int]:
+    """How many hints each exercise has shown; a damaged state file counts as none shown."""
+    try:
+        data = json.loads(path.read_text(encoding='utf-8'))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if type(v) is int and v >= 0} if isinstance(data, dict) else {}
 
 
 def current(submission: Path) -> Exercise | None:

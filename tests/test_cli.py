@@ -117,6 +117,14 @@ def test_hints_are_progressive(tmp_path, monkeypatch):
     assert CliRunner().invoke(main, ['hint', 'nope']).exit_code == 2
 
 
+def test_a_damaged_hint_state_starts_those_hints_over(tmp_path, monkeypatch):
+    monkeypatch.setenv('GRADE_STATE_DIR', str(tmp_path))
+    (tmp_path / 'hints.json').write_text('{"backward": "x", "derivatives": null, "nn": -4}')
+    for ex in ('backward', 'derivatives', 'nn'):
+        result = run('hint', ex)
+        assert result.exit_code == 0 and 'Hint 1/' in result.output and 'Hint 2/' not in result.output, result.output
+
+
 def test_hint_without_an_exercise_is_for_the_one_you_are_on(tmp_path, monkeypatch):
     monkeypatch.setenv('GRADE_STATE_DIR', str(tmp_path))
     sub = make_submission(tmp_path, [('train.py', 'p.data += -lr * p.grad', 'p.data += lr * p.grad')])
