@@ -44,7 +44,7 @@ def reset(submission: Path, exercise_id: str, stub_of: Callable[[str], str] | No
             new_texts[name] = stub
             result.whole_files.append(name)
         else:
-            new_texts[name] = splice(path.read_text(encoding='utf-8'), stub, list(symbols), name)
+            new_texts[name] = splice(_read(path), stub, list(symbols), name)
         result.symbols[name] = list(symbols)
     for name, text in new_texts.items():  # every file spliced before any is written: all or nothing
         path = submission / name
@@ -99,6 +99,16 @@ def _insertion(tree: ast.Module, symbol: str, stub_lines: list[str], new: ast.AS
     at = owner.end_lineno if owner is not None else len(lines)
     indent = owner.body[0].col_offset if owner is not None else 0
     return at, at, ['\n'] + _reindent(stub_lines[_start(new) - 1:new.end_lineno], new.col_offset, indent)
+
+
+def _read(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode('utf-8')
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b'\n') + 1
+        raise ResetError(f'your {path.name} is not UTF-8 text (line {line}), so its '
+                         'functions cannot be found: fix or remove that line first. Nothing was changed.') from None
 
 
 def _parse(text: str, name: str, whose: str) -> ast.Module:

@@ -117,3 +117,13 @@ def test_reset_command(tmp_path):
     broken.write_text(broken.read_text() + '\ndef oops(:\n')
     failed = CliRunner().invoke(main, ['reset', 'nn', '--submission', str(folder)])
     assert failed.exit_code == 1 and 'syntax error at line' in failed.output and 'Nothing was changed' in failed.output
+
+
+def test_a_file_that_is_not_utf8_is_a_clear_error_and_changes_nothing(tmp_path):
+    folder = make_submission(tmp_path)
+    engine = folder / 'engine.py'
+    engine.write_bytes(engine.read_bytes() + b'# caf\xe9\n')
+    before = engine.read_bytes()
+    result = CliRunner().invoke(main, ['reset', 'forward_ops', '--submission', str(folder)])
+    assert result.exit_code == 1 and 'your engine.py is not UTF-8 text (line' in result.output, result.output
+    assert engine.read_bytes() == before and not (folder / '.backups').exists()
