@@ -180,5 +180,8 @@ def test_cli_refuses_bad_folders(tmp_path):
     empty = CliRunner().invoke(main, ['batch', str(klass), '--out', str(tmp_path / 'out')])
     assert empty.exit_code == 0 and 'No submissions found' in empty.output
     assert (tmp_path / 'out' / 'grades.csv').read_text().startswith('submission,score,max_score,')
+    (tmp_path / 'afile').write_text('x')
+    a_file = CliRunner().invoke(main, ['batch', str(klass), '--out', str(tmp_path / 'afile')])
+    assert a_file.exit_code == 2 and "cannot make the folder --out" in a_file.output
     no_out = CliRunner().invoke(main, ['batch', str(klass)])
     assert no_out.exit_code == 2 and '--out' in no_out.output

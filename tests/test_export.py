@@ -179,3 +179,11 @@ def test_github_classroom_refuses_an_unsafe_install(tmp_path):
     result = CliRunner().invoke(main, ['export', 'github-classroom', '--out', str(tmp_path), '--install', 'x; rm -rf ~'])
     assert result.exit_code == 2 and 'would not survive the workflow file' in result.output
     assert not (tmp_path / '.github').exists()
+
+
+def test_an_out_that_cannot_be_written_is_a_clear_error(tmp_path):
+    (tmp_path / 'afile').write_text('x')
+    for args in (['gradescope', '--out', tmp_path / 'afile' / 'autograder.zip'], ['github-classroom', '--out', tmp_path / 'afile']):
+        result = CliRunner().invoke(main, ['export', *map(str, args)])
+        assert result.exit_code == 1 and "Error: cannot write into" in result.output, result.output
+    assert (tmp_path / 'afile').read_text() == 'x'

@@ -45,7 +45,10 @@ def run_batch(submissions: Path, out: Path, jobs: int | None = None, force: bool
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     _check_apart(submissions, out)
     entries = discover(submissions)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BatchError(f"cannot make the folder --out '{out}': {e.strerror}") from None
     remove_partials(out)
     result = BatchResult(out, {})
     todo: list[Entry] = []

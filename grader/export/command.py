@@ -22,6 +22,8 @@ def gradescope(out: Path) -> None:
         names = build_zip(out)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint='--out') from None
+    except OSError as e:
+        raise _cannot_write(out, e) from None
     click.echo(f'wrote {out} ({len(names)} files): upload it as the autograder of a Gradescope programming '
                'assignment on an Ubuntu 22.04 (or later) image.')
 
@@ -40,4 +42,10 @@ def github_classroom(out: Path, install: str) -> None:
         path = write_workflow(out, install)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint='--install') from None
+    except OSError as e:
+        raise _cannot_write(out, e) from None
     click.echo(f'wrote {path}: commit it to the assignment\'s template repository.')
+
+
+def _cannot_write(out: Path, error: OSError) -> click.ClickException:
+    return click.ClickException(f"cannot write into '{out}': {error.strerror} ({error.filename})")
