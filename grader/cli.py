@@ -11,7 +11,7 @@ from grader.batch.command import batch
 from grader.commands.graph import graph
 from grader.commands.instructor import new, publish, validate
 from grader.commands.limits import limit_options
-from grader.commands.options import COLOR, SUBMISSION, default_submission, exercise_ids, use_color
+from grader.commands.options import COLOR, SUBMISSION, cannot_write, default_submission, exercise_ids, use_color
 from grader.commands.reset import reset
 from grader.commands.watch import watch
 from grader.export.command import export
@@ -60,7 +60,11 @@ def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | 
     if graphs:
         from grader.commands.graph import drawn_text
         from grader.graphs import draw_failing
-        click.echo(drawn_text(draw_failing(default_submission(submission), report, graphs)), err=True)
+        try:
+            drawn = draw_failing(default_submission(submission), report, graphs)
+        except OSError as e:
+            raise cannot_write(graphs, e) from None
+        click.echo(drawn_text(drawn), err=True)
     sys.exit(0 if report.full_marks else 1)
 
 

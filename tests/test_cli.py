@@ -196,6 +196,11 @@ def test_check_graphs_draws_each_failing_gradient_check(tmp_path, monkeypatch):
     assert f"Graph of a failing check: {tmp_path / 'graphs' / drawn[0]}" in result.stderr
     assert 'apt-get install graphviz' in result.stderr
     assert 'Graph of a failing check' not in result.stdout, 'stdout stays the report alone'
+    (tmp_path / 'afile').write_text('x')
+    blocked = run('check', 'local_backward', '--submission', sub, '--graphs', tmp_path / 'afile')
+    assert blocked.exit_code == 1 and "Error: cannot write into '" in blocked.stderr, blocked.stderr
+    graph = run('graph', '--submission', ROOT / 'solutions', '--out', tmp_path / 'afile' / 'g.dot')
+    assert graph.exit_code == 1 and "Error: cannot write into '" in graph.stderr, graph.stderr
 
 
 def on_a_terminal(*args, env=None):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from grader.commands.options import default_submission, exercise_ids
+from grader.commands.options import cannot_write, default_submission, exercise_ids
 
 
 @click.command(short_help="Draw an exercise's failing graph (or the lecture's).")
@@ -31,7 +31,10 @@ def graph(exercise: str | None, submission: Path | None, out: Path) -> None:
         nodes = failing_graph(folder, ex_id) if ex_id else lecture_graph(folder)
     except GraphError as e:
         raise click.ClickException(str(e)) from None
-    result = drawing.draw(nodes.nodes, out, title=nodes.title)
+    try:
+        result = drawing.draw(nodes.nodes, out, title=nodes.title)
+    except OSError as e:
+        raise cannot_write(out, e) from None
     for message in (nodes.message, result.message):
         if message:
             click.echo(message, err=True)

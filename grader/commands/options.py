@@ -40,3 +40,8 @@ def use_color(flag: bool | None) -> bool:
     if flag is not None:
         return flag
     return sys.stdout.isatty() and not os.environ.get('NO_COLOR')
+
+
+def cannot_write(out: Path, error: OSError) -> click.ClickException:
+    """The error for an output path that cannot be written, naming the part that failed."""
+    return click.ClickException(f"cannot write into '{out}': {error.strerror} ({error.filename})")

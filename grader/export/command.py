@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 
+from grader.commands.options import cannot_write
+
 
 @click.group(short_help='Make a Gradescope autograder or a Classroom workflow.')
 def export() -> None:
@@ -23,7 +25,7 @@ def gradescope(out: Path) -> None:
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint='--out') from None
     except OSError as e:
-        raise _cannot_write(out, e) from None
+        raise cannot_write(out, e) from None
     click.echo(f'wrote {out} ({len(names)} files): upload it as the autograder of a Gradescope programming '
                'assignment on an Ubuntu 22.04 (or later) image.')
 
@@ -43,9 +45,5 @@ def github_classroom(out: Path, install: str) -> None:
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint='--install') from None
     except OSError as e:
-        raise _cannot_write(out, e) from None
+        raise cannot_write(out, e) from None
     click.echo(f'wrote {path}: commit it to the assignment\'s template repository.')
-
-
-def _cannot_write(out: Path, error: OSError) -> click.ClickException:
-    return click.ClickException(f"cannot write into '{out}': {error.strerror} ({error.filename})")
