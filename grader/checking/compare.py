@@ -60,8 +60,8 @@ def expect_graph(student: Student, graph: Graph, *, fields: tuple[str, ...] = ('
     args = {'steps': graph.steps}
     got = student.run('expression', args, ('engine',))
     expected = reference.run('expression', args)
-    nodes = got.get('nodes') if isinstance(got, dict) else None
-    if not isinstance(nodes, list) or len(nodes) != len(graph.names) or not all(isinstance(n, dict) for n in nodes):
+    nodes = got['nodes']  # the sandbox has checked the reply's shape
+    if len(nodes) != len(graph.names):
         raise CheckFailed(Feedback('the grader could not read your Values back', expression=graph.program()))
     _expect_values(graph, nodes)
     if structure:
@@ -109,8 +109,8 @@ def diagnose(graph: Graph, got: dict, fields: tuple[str, ...]) -> tuple[str, str
     """The known mistake whose simulation reproduces the student's numbers exactly, if any."""
     args = {'steps': graph.steps}
     # The student's own backward() is replayed first: when it explains the numbers, the local rules are fine.
-    traces = got.get('traces') or []
-    if traces and all(isinstance(t, list) and all(type(i) is int for i in t) for t in traces):
+    traces = got['traces']
+    if traces:
         for misconception, seed, reset in (('', True, False), ('no_grad_seed', False, False),
                                            ('reset_grads_in_backward', True, True)):
             if _matches(reference.run('expression', args, replay_hooks(traces, seed, reset)), got, fields):
