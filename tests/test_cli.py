@@ -256,3 +256,11 @@ def test_every_command_has_a_whole_line_of_help():
     commands = listing.split('Commands:')[1].strip().splitlines()
     assert len(commands) == len(main.commands)
     assert not [line for line in commands if line.endswith('...')]
+
+
+def test_publish_into_a_file_is_a_clear_error(tmp_path):
+    (tmp_path / 'afile').write_text('x')
+    for where in (['--exercises', tmp_path / 'afile'], ['--out', tmp_path / 'afile' / 'bundle']):
+        result = CliRunner().invoke(main, ['publish', '--solutions', str(ROOT / 'solutions'), *map(str, where)])
+        assert result.exit_code == 1 and "Error: cannot write into '" in result.output, result.output
+    assert (tmp_path / 'afile').read_text() == 'x'

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from grader.commands.options import cannot_write
+
 SOLUTIONS = click.option('--solutions', type=click.Path(path_type=Path), default=Path('solutions'),
                          show_default=True, help='The marked solutions.')
 
@@ -36,6 +38,8 @@ def publish(solutions: Path, exercises: Path, force: bool, out: Path | None) -> 
         result = publish_files(solutions, exercises, force=force)
     except (MarkerError, PublishError) as e:
         raise click.ClickException(str(e)) from None
+    except OSError as e:
+        raise cannot_write(out or exercises, e) from None
     if result.backed_up:
         click.echo(f"backed up {', '.join(result.backed_up)} to {result.backup_folder}")
     click.echo(f'published {len(result.written) + len(result.unchanged)} files into {result.folder}: '
