@@ -10,7 +10,7 @@ from grader.sandbox.process import UNREADABLE, Child, ChildFailure
 from grader.sandbox.replies import SHAPES, conforms
 from grader.sandbox.workspace import SandboxError, prepare
 
-__all__ = ['ChildFailure', 'Limits', 'Reply', 'Sandbox', 'SandboxError', 'UNREADABLE']
+__all__ = ['Limits', 'Reply', 'Sandbox', 'SandboxError']
 SUBMISSION_TIMEOUT = 'did not finish in time: the whole submission ran out of time ({:g} s)'
 
 
