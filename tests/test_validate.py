@@ -59,7 +59,7 @@ def solutions(tmp_path):
     return tmp_path / 'solutions'
 
 
-def test_the_shipped_checks_validate(tmp_path):
+def test_the_shipped_checks_validate():
     report = validate(ROOT / 'solutions', ['derivatives', 'backward'])
     assert report.ok, text(report)
     assert report.mutants == len(mutants.load('derivatives')) + len(mutants.load('backward')) >= 9
