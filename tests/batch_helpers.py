@@ -6,6 +6,9 @@ from pathlib import Path
 
 from hostile.processes import children_of_this_process, processes_mentioning
 
+# The tanh derivative taken from the input: a submission that loses local_backward's points.
+TANH = ('engine.py', 'self.grad += (1 - t**2) * out.grad', 'self.grad += (1 - self.data**2) * out.grad')
+
 
 def tree_hash(root):
     """Every path, mode and byte under root: any change to the class folder changes it."""

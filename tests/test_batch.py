@@ -15,7 +15,7 @@ from grader.batch.run import run_batch
 from grader.cli import main
 from grader.notebook import build_notebook
 from grader.sandbox.limits import Limits
-from batch_helpers import grading_processes, read_csv, tree_hash
+from batch_helpers import TANH, grading_processes, read_csv, tree_hash
 from mutate import make_submission
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FAST = Limits(check_seconds=3.0, submission_seconds=60.0)
 IDS = [e.id for e in catalog.load()]
 FULL = sum(e.points for e in catalog.load())
-TANH = ('engine.py', 'self.grad += (1 - t**2) * out.grad', 'self.grad += (1 - self.data**2) * out.grad')
 SABOTAGE = '''import glob, os
 _here = os.path.dirname(os.path.abspath(__file__))
 for _p in glob.glob('../*/engine.py') + glob.glob(os.path.join(_here, '..', '*', 'engine.py')):
