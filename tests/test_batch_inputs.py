@@ -134,7 +134,8 @@ def test_summary_counts_a_check_once_per_submission_and_skips_blocked_and_unwrit
     fb = Feedback('wrong grad', misconception='tanh_uses_input')
     twice = ExerciseResult('local_backward', 'Local', 0, 10, 'failed',
                            [CheckResult('tanh', False, fb), CheckResult('tanh', False, fb),
-                            CheckResult('exp', False, Feedback('todo', kind='not_implemented'))])
+                            CheckResult('exp', False, Feedback('todo', kind='not_implemented')),
+                            CheckResult('pow', False, Feedback('no engine.py', kind='missing_file'))])
     blocked = ExerciseResult('backward', 'Backward', 0, 10, 'blocked', [CheckResult('topo', False, Feedback('x'))])
     outcomes = {n: Outcome(Report(n, [twice, blocked])) for n in ('alice', 'bob')}
     outcomes['carol'] = Outcome(unreadable_report('carol', 'not a folder'), 'not a folder')
