@@ -14,14 +14,19 @@ quoted as a ratio.
 It also backpropagates through a chain 100,000 ops deep with each engine at the default recursion
 limit: micrograd's recursive topological sort fails near 1,000.
 
-Where the time goes (measured with cProfile and by switching the cyclic garbage collector off):
-micrograd's `_backward` closures refer to the node that owns them, so every node is part of a
-reference cycle. Its graphs are freed only by the cyclic collector, which also runs again and again
-while the graph grows; that is most of micrograd's time here. micrograd_ref's graph has no cycles
-(a node holds only its children and plain floats), so reference counting frees it at once. The rest
-comes from ordinary choices: `__slots__`, tuple children, local derivatives recorded as floats in
-the forward pass, an iterative topological sort, and backward as one chain-rule loop with no call
-per node. The second table, with automatic collection off during the work, shows that part alone.
+Where the time goes, from pyinstrument over three rounds of the work with each engine
+(`pyinstrument -r text` on a script that calls `work()` then `gc.collect()`):
+- micrograd 0.1.0: 55% in the cyclic garbage collector, 27% creating Values and their closures
+  in `+` and `*`, 12% in `backward()`, most of that in the recursive `build_topo`. Each `_backward`
+  closure refers to the node that owns it, so every node is in a reference cycle and only the
+  collector can free the graph; it also runs again and again while the graph grows.
+- micrograd_ref: 50% in `backward()` (the topological sort and the chain-rule loop), 33% in `+`
+  and `*`, 4% in the collector. Its graph has no cycles (a node holds its children and plain
+  floats), so reference counting frees it at once.
+The rest comes from ordinary choices: `__slots__`, tuple children, local derivatives recorded as
+floats in the forward pass, an iterative topological sort, and backward as one chain-rule loop
+with no call per node. The second table, with automatic collection off during the work, shows
+that part alone.
 """
 from __future__ import annotations
 
