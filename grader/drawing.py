@@ -1,14 +1,13 @@
 """Draw a reported computation graph the way the micrograd lecture does, with Graphviz."""
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import graphviz
 
+from grader.atomic import write_atomic
 from grader.checking.compare import close, is_number
 
 FORMATS = {'.svg': 'svg', '.png': 'png', '.dot': 'dot'}
@@ -109,17 +108,8 @@ def to_dot(nodes: list[dict], title: str = '') -> str:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write data to path atomically, so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private; a picture is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)
 
 
 def draw(nodes: list[dict], out: Path, title: str = '') -> Drawing:
