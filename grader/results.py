@@ -71,6 +71,7 @@ class Report:
     submission: str
     exercises: list[ExerciseResult]
     seconds: float = 0.0
+    isolation: str = 'none'  # the sandbox level the student's code ran under: namespaces, uid or none
 
     @property
     def score(self) -> int:
