@@ -8,9 +8,10 @@ from pathlib import Path
 from grader.sandbox.limits import Limits
 from grader.sandbox.process import UNREADABLE, Child, ChildFailure
 from grader.sandbox.replies import SHAPES, conforms
+from grader.sandbox.snapshot import SandboxFileError, read_submitted
 from grader.sandbox.workspace import SandboxError, prepare
 
-__all__ = ['Limits', 'Reply', 'Sandbox', 'SandboxError']
+__all__ = ['Limits', 'Reply', 'Sandbox', 'SandboxError', 'SandboxFileError']
 SUBMISSION_TIMEOUT = 'did not finish in time: the whole submission ran out of time ({:g} s)'
 
 
@@ -100,6 +101,11 @@ class Sandbox:
         if not conforms(raw.get('result'), SHAPES[probe]):  # forged by student code: refused before anyone reads it
             return Reply(False, error={'kind': 'protocol', 'message': f'{UNREADABLE} (an answer of the wrong shape)'})
         return Reply(True, raw['result'])
+
+    def read_text(self, name: str, max_bytes: int) -> str | None:
+        """A file of the submission as it was handed in: None if missing; SandboxFileError if it is not a
+        regular file, is larger than max_bytes or is not UTF-8. Links are never followed."""
+        return read_submitted(self.folder, name, max_bytes)
 
     def close(self) -> None:
         if self._child:
