@@ -34,7 +34,7 @@ def grade(submission: Path, exercise_ids: list[str] | None = None, limits: Limit
         if extra and requirements:
             results.update(run_checks(sandbox, extra))
     exercises = assemble(chosen, results)
-    return Report(str(submission), exercises, time.monotonic() - start)
+    return Report(str(submission), exercises, time.monotonic() - start, sandbox.level)
 
 
 def run_checks(sandbox: Sandbox, exercises: list[Exercise]) -> dict[str, list[CheckResult]]:

@@ -1,8 +1,6 @@
 """`grade batch` over a class folder that mixes correct, buggy, hostile and unreadable submissions."""
 import csv
 import json
-import os
-import pwd
 import shutil
 from pathlib import Path
 
@@ -157,15 +155,27 @@ def test_cli_batch_prints_progress_and_summary(tmp_path):
     # derivatives passes only where the student's code does not run as root
     (klass / 'probe' / 'derivatives.py').write_text('import os\nassert os.geteuid() != 0, "running as root"\n' +
                                                    (ROOT / 'solutions' / 'derivatives.py').read_text())
-    user = ['--user', 'nobody'] if os.geteuid() == 0 and 'nobody' in {u.pw_name for u in pwd.getpwall()} else []
     result = CliRunner().invoke(main, ['batch', str(klass), '--out', str(tmp_path / 'out'), '--jobs', '1',
-                                       '--check-seconds', '10', *user])
+                                       '--check-seconds', '10'])
     assert result.exit_code == 0, result.output
     assert '2/2 stray.txt not graded: not a folder' in result.output  # plain progress lines off a terminal
     assert 'Class summary: 2 submissions' in result.output and 'grades.csv' in result.output
     assert read_csv(tmp_path / 'out' / 'grades.csv')['probe']['derivatives'] == '5'
     bad = CliRunner().invoke(main, ['batch', str(klass), '--out', str(tmp_path / 'out'), '--check-seconds', '0'])
     assert bad.exit_code == 2 and '--check-seconds' in bad.output
+
+
+def test_batch_refuses_to_grade_without_isolation_unless_allowed(tmp_path):
+    klass = tmp_path / 'class'
+    (klass / 'alice').mkdir(parents=True)
+    (klass / 'alice' / 'derivatives.py').write_text((ROOT / 'solutions' / 'derivatives.py').read_text())
+    refused = CliRunner().invoke(main, ['batch', str(klass), '--out', str(tmp_path / 'out'), '--isolation', 'none'])
+    assert refused.exit_code == 2 and 'grades that count need kernel isolation' in refused.output, refused.output
+    assert not (tmp_path / 'out').exists(), 'a refused batch writes nothing'
+    allowed = CliRunner().invoke(main, ['batch', str(klass), '--out', str(tmp_path / 'out'), '--isolation', 'none',
+                                        '--allow-unisolated'])
+    assert allowed.exit_code == 0, allowed.output
+    assert read_csv(tmp_path / 'out' / 'grades.csv')['alice']['derivatives'] == '5'
 
 
 def test_cli_refuses_bad_folders(tmp_path):

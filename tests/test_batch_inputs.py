@@ -1,7 +1,6 @@
 """What the batch makes of each entry of a class folder, and its pure renderers, without grading anything."""
 import json
 import os
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -11,7 +10,8 @@ from grader import render
 from grader.batch import outputs
 from grader.batch.progress import Tick, bar_line, eta, plain_line
 from grader.batch.reports import load_stored, report_from_dict, stored, unreadable_report
-from grader.batch.submissions import discover, fingerprint, prepare
+from grader.batch.submissions import discover, prepare
+from grader.batch.walk import fingerprint
 from grader.batch.reports import Outcome
 from grader.batch.summary import summarize
 from grader.notebook import build_notebook
@@ -38,7 +38,8 @@ def test_a_folder_is_copied_without_symlinks_or_caches(tmp_path):
     work.mkdir()
     got = prepare(folder, work)
     assert got.folder == work / 'submission' and got.reason == ''
-    assert sorted(str(p.relative_to(got.folder)) for p in got.folder.rglob('*')) == ['data', 'data/notes.txt', 'engine.py']
+    assert sorted(str(p.relative_to(got.folder)) for p in got.folder.rglob('*')) == ['engine.py']
+    assert got.problems == ('1 file(s) that are not exercise files were left out: data/notes.txt',)
     (got.folder / 'engine.py').write_text('changed')
     assert (folder / 'engine.py').read_text() == 'x = 1\n', 'the copy is not private'
 
@@ -76,10 +77,14 @@ def test_a_plain_file_is_not_a_submission(tmp_path):
 def test_permission_denied_is_a_reason(tmp_path, monkeypatch):
     folder = entry(tmp_path)
 
-    def denied(src, dst, follow_symlinks=True):
-        raise PermissionError(13, 'Permission denied', src)
+    real_open = os.open
 
-    monkeypatch.setattr(shutil, 'copyfile', denied)
+    def denied(path, *args, **kwargs):
+        if str(path).endswith('engine.py') and 'class' in str(path):
+            raise PermissionError(13, 'Permission denied', str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, 'open', denied)
     assert prepare(folder, tmp_path).reason == 'cannot be read: permission denied (alice/engine.py)'
 
 
@@ -164,6 +169,47 @@ def test_progress_lines():
     assert bar_line(tick, width=12) == '[###---------] 3/12  ETA 0:18  alice 75/85'
     assert plain_line(tick) == '3/12 alice 75/85 (ETA 0:18)'
     assert plain_line(Tick('bob', 0, 85, 'not a folder', 12, 12, 9.0)) == '12/12 bob not graded: not a folder (ETA 0:00)'
+
+
+def remove_nested(top):
+    """Remove a chain of nested folders from the bottom up (shutil.rmtree would recurse past Python's limit)."""
+    chain = [top]
+    while True:
+        inner = [p for p in chain[-1].iterdir() if p.is_dir()]
+        for f in chain[-1].iterdir():
+            if f.is_file():
+                f.unlink()
+        if not inner:
+            break
+        chain.append(inner[0])
+    for folder in reversed(chain):
+        folder.rmdir()
+
+
+def test_only_exercise_files_count_and_odd_trees_cost_their_own_row(tmp_path):
+    for work in ('w1', 'w2', 'w3'):
+        (tmp_path / work).mkdir()
+    big = entry(tmp_path, 'big', {'engine.py': 'x = 1\n', 'dataset.bin': b'\0' * (25 << 20)})
+    got = prepare(big, tmp_path / 'w1')
+    assert got.folder and got.problems == ('1 file(s) that are not exercise files were left out: dataset.bin',)
+    deep = entry(tmp_path, 'deep', {'engine.py': 'x = 1\n'})
+    nested = deep
+    for _ in range(1100):  # deeper than os.walk could recurse on Python 3.11
+        nested = nested / 'd'
+        nested.mkdir()
+    (nested / 'nn.py').write_text('y = 2\n')
+    try:
+        got = prepare(deep, tmp_path / 'w2')
+        assert fingerprint(deep)
+    finally:
+        remove_nested(deep / 'd')
+    assert got.folder and (got.folder / 'engine.py').exists()
+    assert 'folders nested more than 8 deep were not looked at' in got.problems
+    assert fingerprint(deep) == fingerprint(big), 'what is left out does not count'
+    many = entry(tmp_path, 'many', {'engine.py': 'x = 1\n'})
+    for k in range(20001):
+        (many / f'f{k}').touch()
+    assert 'holds over 20000 files and folders' in prepare(many, tmp_path / 'w3').reason
 
 
 def test_fingerprint_follows_what_is_graded(tmp_path):

@@ -37,17 +37,21 @@ def test_one_grading_process_in_a_row_gives_fresh_answers(tmp_path):
     assert [c.feedback.misconception for c in local.checks if not c.passed][:1] == ['tanh_uses_input']
 
 
-def test_sigint_mid_batch_leaves_valid_files_and_a_rerun_finishes(tmp_path):
-    """A real `grade batch` process, interrupted while it grades its second submission."""
-    klass, out, scratch = tmp_path / 'class', tmp_path / 'out', tmp_path / 'scratch'
+def sleepy_class(tmp_path):
+    klass = tmp_path / 'class'
     for name in ('a', 'b', 'c'):
         (klass / name).mkdir(parents=True)
         (klass / name / 'derivatives.py').write_text('import time\ntime.sleep(1)\n' +
                                                      (ROOT / 'solutions' / 'derivatives.py').read_text())
-    scratch.mkdir()
-    before = tree_hash(klass)
+    return klass
+
+
+def interrupt_batch(tmp_path, klass, out, *extra):
+    """A real `grade batch` process, interrupted while it grades its second submission."""
+    scratch = tmp_path / 'scratch'
+    scratch.mkdir(exist_ok=True)
     env = {**os.environ, 'PYTHONPATH': str(ROOT), 'TMPDIR': str(scratch)}
-    proc = subprocess.Popen([sys.executable, '-m', 'grader', 'batch', str(klass), '--out', str(out), '--jobs', '1'],
+    proc = subprocess.Popen([sys.executable, '-m', 'grader', 'batch', str(klass), '--out', str(out), '--jobs', '1', *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
     first = proc.stderr.readline()
     assert first.startswith('1/3 a 5/'), first
@@ -55,19 +59,39 @@ def test_sigint_mid_batch_leaves_valid_files_and_a_rerun_finishes(tmp_path):
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
-    assert 'Interrupted: 2 not graded yet. Run the same command again to finish them.' in stdout
+    assert list(scratch.iterdir()) == [], 'a private copy was left behind'
+    assert not processes_inside(scratch), 'a grading process outlived the batch'
+    return stdout
+
+
+def test_sigint_mid_batch_leaves_valid_files_and_a_rerun_finishes(tmp_path):
+    klass, out = sleepy_class(tmp_path), tmp_path / 'out'
+    before = tree_hash(klass)
+    stdout = interrupt_batch(tmp_path, klass, out)
+    assert f'Interrupted: 2 not graded yet. To finish them without starting over, run: grade batch {klass}' in stdout
     assert sorted(read_csv(out / 'grades.csv')) == ['a']
     for path in out.rglob('*'):
         assert not path.name.startswith(outputs.TEMP_PREFIX), path
         if path.suffix == '.json':
             json.loads(path.read_text())
     assert not (out / 'b' / 'results.json').exists()
-    assert list(scratch.iterdir()) == [], 'a private copy was left behind'
-    assert not processes_inside(scratch), 'a grading process outlived the batch'
     assert tree_hash(klass) == before
     rerun = run_batch(klass, out, jobs=2)
     assert rerun.skipped == ['a'] and sorted(rerun.graded) == ['b', 'c']
     assert sorted(read_csv(out / 'grades.csv')) == ['a', 'b', 'c']
+
+
+def test_an_interrupted_force_run_keeps_every_row_and_a_plain_rerun_finishes_it(tmp_path):
+    klass, out = sleepy_class(tmp_path), tmp_path / 'out'
+    assert sorted(run_batch(klass, out, jobs=2).graded) == ['a', 'b', 'c']
+    stdout = interrupt_batch(tmp_path, klass, out, '--force')
+    finish = stdout.split('without starting over, run: ')[1].splitlines()[0]
+    assert '--force' not in finish and finish.startswith('grade batch '), finish
+    assert sorted(read_csv(out / 'grades.csv')) == ['a', 'b', 'c'], 'an interrupted --force run lost a row'
+    rerun = run_batch(klass, out, jobs=2)
+    assert rerun.skipped == ['a'] and sorted(rerun.graded) == ['b', 'c'], 'the rerun did not pick up where --force stopped'
+    assert not (out / outputs.REGRADE).exists()
+    assert sorted(run_batch(klass, out, jobs=2).skipped) == ['a', 'b', 'c']
 
 
 @pytest.mark.parametrize('launch, seconds, note', [

@@ -1,7 +1,6 @@
 """The exports: what the Gradescope zip holds, run_autograder run for real, and the GitHub Classroom workflow."""
 import json
 import os
-import pwd
 import re
 import shutil
 import stat
@@ -76,7 +75,7 @@ def autograder_root(tmp_path, autograder_zip, files):
 
 
 def run_autograder(root, **env):
-    env = {**os.environ, 'AUTOGRADER_ROOT': str(root), 'GRADER_PYTHON': sys.executable, 'GRADER_USER': '', **env}
+    env = {**os.environ, 'AUTOGRADER_ROOT': str(root), 'GRADER_PYTHON': sys.executable, **env}
     proc = subprocess.run([str(root / 'source' / 'run_autograder')], cwd=root, env=env, capture_output=True,
                           text=True, timeout=120)
     return proc, json.loads((root / 'results' / 'results.json').read_text())
@@ -109,13 +108,19 @@ def test_run_autograder_explains_what_it_cannot_grade(tmp_path, autograder_zip):
 
 @pytest.mark.skipif(os.geteuid() != 0, reason='only root can run student code as another user')
 def test_student_code_runs_unprivileged(tmp_path, autograder_zip):
-    pwd.getpwnam('nobody')
     probe = 'import os\nassert os.geteuid() != 0, "running as root"\n' + (ROOT / 'solutions' / 'derivatives.py').read_text()
     root = autograder_root(tmp_path, autograder_zip, {'derivatives.py': probe})
-    _, as_root = run_autograder(root)
-    assert as_root['tests'][0]['status'] == 'failed', 'the probe cannot tell root from another user'
-    _, results = run_autograder(root, GRADER_USER='nobody')
+    _, unisolated = run_autograder(root, GRADER_ISOLATION='none', GRADER_ALLOW_UNISOLATED='1')
+    assert unisolated['tests'][0]['status'] == 'failed', 'the probe cannot tell root from another user'
+    _, results = run_autograder(root)
     assert results['tests'][0]['status'] == 'passed' and results['score'] == 5, json.dumps(results)[:2000]
+
+
+def test_run_autograder_refuses_to_grade_without_isolation(tmp_path, autograder_zip):
+    root = autograder_root(tmp_path, autograder_zip, solution_files())
+    proc, results = run_autograder(root, GRADER_ISOLATION='none')
+    assert results['score'] == 0 and 'The autograder itself failed' in results['output']
+    assert 'grades that count need kernel isolation' in proc.stderr, proc.stderr
 
 
 def test_shipped_source_builds_a_wheel_with_every_check(tmp_path, autograder_zip):

@@ -39,7 +39,8 @@ def build(case, tmp_path, marker):
     file = case.get('file', 'engine.py')
     sub = make_submission(tmp_path, [(file, *case['patch'])] if 'patch' in case else [])
     places = {'MARKER': marker, 'ROOT': str(ROOT), 'SITE': str(site.parent),
-              'OUTSIDE': str(tmp_path / 'outside.txt'), 'VICTIM': str(tmp_path / 'victim.txt')}
+              'OUTSIDE': str(tmp_path / 'outside.txt'), 'VICTIM': str(tmp_path / 'victim.txt'),
+              'SIBLING': str(tmp_path / 'other' / 'engine.py')}
     snippet = (HOSTILE / case['snippet']).read_text()
     for key, value in places.items():
         snippet = snippet.replace(f'@{key}@', value)

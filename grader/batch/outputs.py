@@ -12,6 +12,7 @@ from grader.batch.reports import BadReport, Outcome, load_stored, notebook_probl
 
 RESULTS, REPORT, FEEDBACK = 'results.json', 'report.json', 'feedback.txt'
 GRADES, SUMMARY = 'grades.csv', 'summary.txt'
+REGRADE = '.regrade-before'  # when an unfinished --force run started
 RESERVED = {GRADES, SUMMARY}
 
 

@@ -18,6 +18,7 @@ class Outcome:
     note: str = ''
     problems: list[str] = field(default_factory=list)  # what a notebook lacked
     fingerprint: str = ''  # of the files graded, so a rerun notices a changed submission
+    graded_at: float = 0.0  # seconds since the epoch, so a rerun can finish an interrupted --force run
 
 
 class BadReport(ValueError):
@@ -71,6 +72,7 @@ def notebook_problems(problems: list[str]) -> str:
 def stored(outcome: Outcome) -> str:
     """What report.json holds: the whole outcome."""
     return json.dumps({'note': outcome.note, 'problems': outcome.problems, 'fingerprint': outcome.fingerprint,
+                       'graded_at': outcome.graded_at,
                        'report': json.loads(render.as_json(outcome.report))}, indent=2)
 
 
@@ -86,4 +88,6 @@ def load_stored(text: str) -> Outcome:
     if not (isinstance(note, str) and isinstance(fingerprint, str) and isinstance(problems, list)
             and all(isinstance(p, str) for p in problems)):
         raise BadReport('not a stored report')
-    return Outcome(report_from_dict(data.get('report')), note, problems, fingerprint)
+    graded_at = data.get('graded_at', 0.0)
+    return Outcome(report_from_dict(data.get('report')), note, problems, fingerprint,
+                   float(graded_at) if type(graded_at) in (int, float) else 0.0)

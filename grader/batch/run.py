@@ -4,17 +4,19 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 from grader.atomic import write_atomic
-from grader.batch.outputs import GRADES, RESERVED, SUMMARY, grades_csv, load_finished, remove_partials, save
+from grader.batch.outputs import GRADES, REGRADE, RESERVED, SUMMARY, grades_csv, load_finished, remove_partials, save
 from grader.batch.progress import Tick
 from grader.batch.reports import Outcome, unreadable_report
-from grader.batch.submissions import BatchError, Entry, discover, fingerprint
+from grader.batch.submissions import BatchError, Entry, discover
+from grader.batch.walk import fingerprint
 from grader.batch.summary import ClassSummary, summarize, summary_text
 from grader.batch.worker import Interrupted, Workers
+from grader.sandbox.isolation import SandboxError, for_the_record
 from grader.sandbox.limits import Limits
 
 
@@ -29,6 +31,7 @@ class BatchResult:
     pending: list[str] = field(default_factory=list)  # left for the next run by an interruption
     interrupted: bool = False
     summary: ClassSummary | None = None
+    level: str = ''  # the isolation every submission was graded at
 
 
 def default_jobs() -> int:
@@ -39,39 +42,65 @@ def default_jobs() -> int:
 
 
 def run_batch(submissions: Path, out: Path, jobs: int | None = None, force: bool = False,
-              limits: Limits = Limits(),
-              on_tick: Callable[[Tick], None] | None = None) -> BatchResult:
-    """Grade each entry of `submissions` into `out`; Ctrl-C stops cleanly and a rerun finishes the rest."""
+              limits: Limits = Limits(), on_tick: Callable[[Tick], None] | None = None,
+              allow_unisolated: bool = False) -> BatchResult:
+    """Grade each entry of `submissions` into `out`; Ctrl-C stops cleanly and a rerun finishes the rest.
+
+    --force regrades everything graded before it started: an interrupted --force run is finished by a
+    plain rerun, and until then grades.csv keeps the earlier row of every submission not yet regraded.
+    """
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     _check_apart(submissions, out)
+    try:
+        limits = replace(limits, isolation=for_the_record(limits.isolation, allow_unisolated))
+    except SandboxError as e:
+        raise BatchError(str(e)) from None
     entries = discover(submissions)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise BatchError(f"cannot make the folder --out '{out}': {e.strerror}") from None
     remove_partials(out)
-    result = BatchResult(out, {})
+    regrade_before = _regrade_before(out, force)
+    result = BatchResult(out, {}, level=limits.isolation)
     todo: list[Entry] = []
     prints = {e.name: fingerprint(e.path) for e in entries}
     for entry in entries:
-        finished = None if force else load_finished(out, entry.name)
+        finished = load_finished(out, entry.name)
         if entry.name in RESERVED:
             note = f'its name is taken by the batch\'s own {entry.name}'
             result.outcomes[entry.name] = Outcome(unreadable_report(entry.name, note), note)
-        elif finished and finished.fingerprint == prints[entry.name]:
+        elif finished and finished.fingerprint == prints[entry.name] and finished.graded_at >= regrade_before:
             result.outcomes[entry.name] = finished
             result.skipped.append(entry.name)
         else:
             todo.append(entry)
+            if finished:
+                result.outcomes[entry.name] = finished  # its row stays until it is graded again
     try:
         _grade_all(todo, out, jobs or default_jobs(), limits, prints, result, on_tick)
     except KeyboardInterrupt:
         result.interrupted = True
-    result.pending = [e.name for e in todo if e.name not in result.outcomes]
+    result.pending = [e.name for e in todo if e.name not in result.graded]
+    if not result.pending:
+        (out / REGRADE).unlink(missing_ok=True)
     result.summary = summarize(result.outcomes)
     write_atomic(out / GRADES, grades_csv(result.outcomes))
     write_atomic(out / SUMMARY, summary_text(result.summary))
     return result
+
+
+def _regrade_before(out: Path, force: bool) -> float:
+    """What was graded before this moment is graded again: now for --force, or an unfinished --force run's start."""
+    marker = out / REGRADE
+    if force:
+        now = time.time()
+        write_atomic(marker, f'{now!r}\n')
+        return now
+    try:
+        return float(marker.read_text())
+    except (OSError, ValueError):
+        return 0.0
 
 
 def _grade_all(todo: list[Entry], out: Path, jobs: int, limits: Limits, prints: dict[str, str], result: BatchResult,
@@ -92,7 +121,7 @@ def _grade_all(todo: list[Entry], out: Path, jobs: int, limits: Limits, prints: 
                 except Exception as e:  # a bug in grading one submission must not stop the others
                     note = f'the batch failed on it: {type(e).__name__}: {e}'
                     outcome = Outcome(unreadable_report(entry.name, note), note)
-                outcome.fingerprint = prints[entry.name]
+                outcome.fingerprint, outcome.graded_at = prints[entry.name], time.time()
                 save(out, entry.name, outcome)
                 result.outcomes[entry.name] = outcome
                 result.graded.append(entry.name)

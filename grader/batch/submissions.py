@@ -1,17 +1,12 @@
 """Finding the submissions in a class folder and making a private, checked copy of each one to grade."""
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
-import stat
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_BYTES = 20 << 20  # more than this in one submission is not a set of exercise files
-MAX_FILES = 2000
-SKIPPED_DIRS = {'__pycache__', '.git', '.ipynb_checkpoints', 'venv', '.venv', 'node_modules'}
+from grader.batch.walk import TooLarge, copy_files, walk
 
 
 class BatchError(Exception):
@@ -32,7 +27,7 @@ class Prepared:
 
     folder: Path | None
     reason: str = ''
-    problems: tuple[str, ...] = ()  # what a notebook lacked, for the student's feedback
+    problems: tuple[str, ...] = ()  # what a notebook lacked, or what was left out, for the student's feedback
 
 
 def discover(root: Path) -> list[Entry]:
@@ -48,21 +43,29 @@ def discover(root: Path) -> list[Entry]:
 
 
 def prepare(entry: Path, workdir: Path) -> Prepared:
-    """Copy the entry into workdir/submission (regular files only) and check that it can be graded."""
+    """Copy the entry's exercise files into workdir/submission and check that it can be graded.
+
+    Only the files grading needs are copied, and only they count towards the size limits.
+    Anything that goes wrong with one entry is that entry's reason, never the batch's.
+    """
     target = Path(workdir) / 'submission'
     try:
         if entry.suffix == '.ipynb' and entry.is_file():
             return _from_notebook(entry, target)
         if not entry.is_dir():
             return Prepared(None, 'not a folder: each submission is a folder laid out like exercises/, or a notebook')
-        _copy_tree(entry, target)
+        found = walk(entry)
+        copy_files(entry, target, found.files)
     except PermissionError as e:
         return Prepared(None, f'cannot be read: permission denied ({_relative(e.filename, entry)})')
-    except _TooLarge as e:
+    except TooLarge as e:
         return Prepared(None, str(e))
     except OSError as e:
         return Prepared(None, f'cannot be read: {e.strerror or e} ({_relative(e.filename, entry)})')
-    return _checked(target)
+    except Exception as e:  # noqa: BLE001 - an odd entry must cost its own row, never the batch
+        return Prepared(None, f'could not be read: {type(e).__name__}: {e}')
+    prepared = _checked(target)
+    return Prepared(prepared.folder, prepared.reason, prepared.problems + found.notes())
 
 
 def _from_notebook(notebook: Path, target: Path) -> Prepared:
@@ -76,54 +79,6 @@ def _from_notebook(notebook: Path, target: Path) -> Prepared:
     if not extracted.files:
         return Prepared(None, f'{notebook.name} has no exercise code: ' + '; '.join(extracted.problems))
     return Prepared(extracted.folder, problems=tuple(extracted.problems))
-
-
-def fingerprint(entry: Path) -> str:
-    """A hash of the entry's names and bytes, as the copy would see them; '' if it cannot be read."""
-    digest, budget = hashlib.sha256(), [MAX_BYTES]
-    try:
-        if not entry.is_dir():
-            _hash_file(digest, str(entry), budget) if entry.is_file() else digest.update(b'not a file')
-            return digest.hexdigest()
-        for here, dirs, files in os.walk(entry, onerror=_raise):
-            dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not os.path.islink(os.path.join(here, d)))
-            for name in sorted(files):
-                path = os.path.join(here, name)
-                if stat.S_ISREG(os.lstat(path).st_mode):
-                    digest.update(os.path.relpath(path, entry).encode('utf-8', 'surrogateescape') + b'\0')
-                    _hash_file(digest, path, budget)
-    except OSError:
-        return ''
-    return digest.hexdigest()
-
-
-def _hash_file(digest: hashlib._Hash, path: str, budget: list[int]) -> None:
-    """Hash the file's bytes, reading no more than the budget left (a huge file is too large to grade anyway)."""
-    with open(path, 'rb') as f:
-        while budget[0] > 0 and (chunk := f.read(min(1 << 20, budget[0]))):
-            budget[0] -= len(chunk)
-            digest.update(chunk)
-        digest.update(b'\0%d\0' % os.fstat(f.fileno()).st_size)
-
-
-def _copy_tree(source: Path, target: Path) -> None:
-    """Copy regular files and folders; symbolic links are left out so nothing points at real files."""
-    total, count = 0, 0
-    target.mkdir()
-    for here, dirs, files in os.walk(source, onerror=_raise):
-        rel = Path(here).relative_to(source)
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not os.path.islink(os.path.join(here, d)))
-        for d in dirs:
-            (target / rel / d).mkdir()
-        for name in sorted(files):
-            path = os.path.join(here, name)
-            info = os.lstat(path)
-            if not stat.S_ISREG(info.st_mode):
-                continue
-            total, count = total + info.st_size, count + 1
-            if total > MAX_BYTES or count > MAX_FILES:
-                raise _TooLarge(f'too large to be a set of exercises (over {MAX_BYTES >> 20} MB or {MAX_FILES} files)')
-            shutil.copyfile(path, target / rel / name, follow_symlinks=False)
 
 
 def _checked(folder: Path) -> Prepared:
@@ -175,9 +130,3 @@ def _relative(filename: object, entry: Path) -> str:
         return Path(str(filename)).name
 
 
-def _raise(error: OSError) -> None:
-    raise error
-
-
-class _TooLarge(Exception):
-    pass

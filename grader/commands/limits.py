@@ -6,11 +6,13 @@ from typing import Callable
 
 import click
 
+from grader.sandbox.isolation import CHOICES
 from grader.sandbox.limits import LimitError, Limits, format_size, parse_size
 
 DEFAULT = Limits()
 OPTION_OF = {'check_seconds': '--check-seconds', 'submission_seconds': '--submission-seconds',
-             'memory_bytes': '--memory', 'output_bytes': '--output-cap', 'user': '--user'}
+             'memory_bytes': '--memory', 'output_bytes': '--output-cap', 'disk_bytes': '--disk',
+             'isolation': '--isolation'}
 
 
 class Size(click.ParamType):
@@ -36,9 +38,11 @@ OPTIONS = [
                  help="Memory the student's code may use (its address space), such as 512M or 2G."),
     click.option('--output-cap', default=format_size(DEFAULT.output_bytes), type=Size(), show_default=True,
                  help="How much of what the student's code prints is kept; the rest is read and dropped."),
-    click.option('--user', default=None, metavar='NAME',
-                 help="Run the student's code as this user, from a private copy of the submission "
-                      '(grade must run as root).'),
+    click.option('--disk', default=format_size(DEFAULT.disk_bytes), type=Size(), show_default=True,
+                 help="What the student's code may write to disk in all, and the largest file it may write."),
+    click.option('--isolation', type=click.Choice(CHOICES), default=DEFAULT.isolation, show_default=True,
+                 help='How the kernel isolates student code: namespaces (bubblewrap), uid (a fresh user in a '
+                      'chroot, as root), none (feedback only), or auto for the strongest this machine allows.'),
 ]
 
 
@@ -46,9 +50,9 @@ def limit_options(command: Callable) -> Callable:
     """Add the limit options to a Click command, which then receives them as one `limits` argument."""
     @functools.wraps(command)
     def with_limits(*args, check_seconds: float, submission_seconds: float, memory: int, output_cap: int,
-                    user: str | None, **kwargs):
+                    disk: int, isolation: str, **kwargs):
         try:
-            limits = Limits(check_seconds, submission_seconds, memory, output_cap, user)
+            limits = Limits(check_seconds, submission_seconds, memory, output_cap, disk, isolation)
         except LimitError as e:
             raise click.BadParameter(e.message, param_hint=OPTION_OF[e.field]) from None
         return command(*args, limits=limits, **kwargs)

@@ -1,17 +1,19 @@
 """The child process: imports the student's code and answers the grader's requests as JSON.
 
 It is started with `python -I -S`, so neither the grader nor the reference engine is on its path,
-and it uses only the standard library. It talks to the parent over two inherited pipe descriptors;
-the student's stdout and stderr go to a separate pipe that never counts as a result. Before any
-student code runs, it lowers its own memory limit and installs the audit hook in guard.py.
+and it uses only the standard library. Its one argument is a JSON object: where the submission
+is, the pipe descriptors to talk on, and the limits. It talks to the parent over two inherited
+pipes; the student's stdout and stderr go to a third that never counts as a result. Before any
+student code runs, confine.py moves it into its sandbox, and guard.py's audit hook is installed to
+explain refusals (the kernel enforces them, at the namespaces and uid levels).
 """
+import faulthandler
 import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
 import json
 import os
-import resource
 import sys
 import traceback
 
@@ -34,9 +36,12 @@ class StudentImports(importlib.abc.MetaPathFinder):
             spec = importlib.machinery.ModuleSpec(PACKAGE, None, is_package=True)
             spec.submodule_search_locations = [self.folder]
             return spec
-        if '.' not in name and name not in sys.stdlib_module_names \
-                and os.path.isfile(os.path.join(self.folder, name + '.py')):
-            return importlib.util.spec_from_loader(name, Alias(f'{PACKAGE}.{name}'))
+        if '.' not in name and name not in sys.stdlib_module_names:
+            if os.path.isfile(os.path.join(self.folder, name + '.py')):
+                return importlib.util.spec_from_loader(name, Alias(f'{PACKAGE}.{name}'))
+            raise ModuleNotFoundError(f"No module named {name!r}: the exercises use only Python's standard "
+                                      "library and your own files, so nothing else is installed while grading",
+                                      name=name)
         return None
 
 
@@ -100,17 +105,27 @@ class MissingFile(Exception):
     pass
 
 
-def serve(rx, tx, folder, probes):
+def serve(rx, tx, folder, probes, stack):
     load = load_factory(folder)
     for line in rx:
         request = json.loads(line)
+        if stack is not None and request.get('seconds'):
+            # Written just before the parent gives up, so a timeout can say where the code was looping.
+            faulthandler.dump_traceback_later(max(0.05, request['seconds'] - 0.25), file=stack)
         try:
             reply = {'ok': True, 'result': probes.run(request['probe'], request['args'], load)}
         except MissingFile as exc:
             reply = {'ok': False, 'error': {'kind': 'missing_file', 'type': 'MissingFile', 'message': str(exc), 'frames': []}}
         except BaseException as exc:  # the student's code may raise anything, SystemExit included
             reply = {'ok': False, 'error': describe(exc, folder)}
+        finally:
+            faulthandler.cancel_dump_traceback_later()
         reply['id'] = request['id']
+        for stream in (sys.stdout, sys.stderr):  # what it printed arrives before the reply that ends the check
+            try:
+                stream.flush()
+            except BaseException:
+                pass
         tx.write(json.dumps(reply, default=lambda o: {'__object__': type(o).__name__}) + '\n')
         tx.flush()
 
@@ -123,42 +138,17 @@ def load_own(name, here):
     return module
 
 
-def die_with_parent(parent):
-    """Linux: if the grader is killed, the kernel kills this process too, even in the middle of a loop."""
-    try:
-        import ctypes
-        ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
-    except (ImportError, OSError, AttributeError):
-        return
-    finally:  # student code gets no ready-made ctypes: importing it again needs dlopen, which guard.py refuses
-        for name in [m for m in sys.modules if m == 'ctypes' or m.startswith('ctypes.')]:
-            del sys.modules[name]
-    if os.getppid() != parent:
-        os._exit(1)  # the grader was gone before the request took effect
-
-
-def limit(memory):
-    """Lower this process's address space to `memory` bytes, and allow no core dumps."""
-    try:
-        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-        memory = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    except (ValueError, OSError):
-        pass  # macOS does not enforce RLIMIT_AS and may refuse to set it
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash must not dump core into the student's folder
-
-
 def main():
-    folder, fd_in, fd_out = os.path.abspath(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    die_with_parent(int(sys.argv[5]))
-    limit(int(sys.argv[4]))
-    here = os.path.dirname(os.path.abspath(__file__))
-    probes = load_own('probes', here)
+    config = json.loads(sys.argv[1])
+    here = config['code']
+    probes, guard, confine = (load_own(name, here) for name in ('probes', 'guard', 'confine'))
+    folder = confine.confine(config)
     sys.meta_path.insert(0, StudentImports(folder))
     sys.path[:] = [p for p in sys.path if p]  # no current directory on the path
-    rx, tx = os.fdopen(fd_in, 'r'), os.fdopen(fd_out, 'w')
-    load_own('guard', here).install(folder, here)
-    serve(rx, tx, folder, probes)
+    rx, tx = os.fdopen(config['rx'], 'r'), os.fdopen(config['tx'], 'w')
+    if config.get('explain', True):
+        guard.install(folder, here)
+    serve(rx, tx, folder, probes, config.get('stack'))
 
 
 if __name__ == '__main__':

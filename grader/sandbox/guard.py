@@ -1,10 +1,10 @@
 """The child's audit hook: the student's code may not start processes, load C code, signal other
 processes, raise its limits, or touch files outside its own folder (it may read the standard library).
 
-This is a guard rail, not a wall: Python's audit hooks can be dodged by determined code. The parent
-does not rely on it. It kills every process the child leaves behind, and the grader's decisions
-never depend on the child. Running the child as an unprivileged user (`--user`) protects the rest
-of the machine's files. Standard library only.
+This hook explains; it does not enforce. Python's audit hooks can be dodged by determined code
+(PEP 578 says so), so at the namespaces and uid levels the kernel enforces what is written here,
+and the hook only turns a refusal into a message that says what was refused and where. At level
+none it is all there is, which is why that level's grades are feedback only. Standard library only.
 """
 import _posixsubprocess
 import _thread
@@ -21,6 +21,8 @@ WRITES = {  # event -> (positions of the paths it changes, position of its first
     'os.chmod': ((0,), 2), 'os.chown': ((0,), 3), 'os.truncate': ((0,), None), 'os.utime': ((0,), 3),
     'os.link': ((0, 1), 2), 'os.symlink': ((1,), 2),
 }
+SUBINTERPRETERS = ('_interpreters', '_xxsubinterpreters', '_xxinterpchannels', '_xxinterpqueues', '_interpqueues',
+                   '_interpchannels', 'concurrent.interpreters')  # no audit hook runs in another interpreter
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
 
 
@@ -32,8 +34,12 @@ def install(folder, own_files):
     checks = {}
 
     def resolve(path, dir_fd=None):
-        if isinstance(path, int):
+        # Only exact types: the hook must never call a method of the student's own (a str subclass's
+        # startswith would run their code inside the hook, where it could reach the hook's state).
+        if type(path) is int:
             return None  # an already open descriptor
+        if type(path) not in (str, bytes):
+            refuse(f'a path of type {type(path).__name__} (give a plain str)')
         path = os.fsdecode(path)
         if dir_fd is not None and not isabs(path):
             return sep  # relative to a descriptor: treated as outside
@@ -64,6 +70,10 @@ def install(folder, own_files):
                     refuse(f'changing {where} (outside your folder) with {event}')
         return check
 
+    def on_import(args):
+        if type(args[0]) is str and args[0] in SUBINTERPRETERS:
+            refuse(f'starting another interpreter ({args[0]})')
+
     def on_kill(args):
         if args[0] not in (0, os.getpid()):
             refuse('sending a signal to another process')
@@ -78,7 +88,8 @@ def install(folder, own_files):
         checks[event] = lambda args, event=event: refuse(f'changing the grader\'s limits ({event})')
     for event, (positions, fd_at) in WRITES.items():
         checks[event] = on_write(event, positions, fd_at)
-    checks.update({'open': on_open, 'os.kill': on_kill, 'os.killpg': on_kill})
+    checks.update({'open': on_open, 'os.kill': on_kill, 'os.killpg': on_kill, 'import': on_import,
+                   'sys.remote_exec': lambda args: refuse('running code in another process (sys.remote_exec)')})
     # The one way to start a process that raises no audit event of its own.
     _posixsubprocess.fork_exec = lambda *args, **kwargs: refuse('starting a process (_posixsubprocess.fork_exec)')
     busy, ident = set(), _thread.get_ident

@@ -2,7 +2,9 @@
 
 Each child gets a unique marker in its environment, which every process it starts inherits. On
 Linux, `sweep` kills every process that carries the marker or descends from the child, however it
-detached itself (setsid, double fork). Elsewhere only the child's process group is killed.
+detached itself (setsid, double fork), and at the uid levels every process of the sandbox's own
+uid, which is all that uid can ever run. At the namespaces level the kernel also ends the child's
+pid namespace when bwrap dies. Elsewhere only the child's process group is killed.
 """
 from __future__ import annotations
 
@@ -28,16 +30,16 @@ def start_time(pid: int) -> int:
         return 0
 
 
-def sweep(marker: str, root: int, since: int = 0) -> int:
-    """Kill every live process that descends from `root` or carries `marker`; return how many were found.
-
-    Only processes started at `since` or later can carry the marker, so only theirs are read.
+def sweep(marker: str, root: int, since: int = 0, uid: int | None = None) -> int:
+    """Kill every live process that descends from `root`, carries `marker` or runs as the sandbox's own
+    `uid`; return how many were found. Only processes started at `since` or later can carry the
+    marker, so only theirs are read.
     """
     if not PROC.is_dir():
         return 0
     found: set[int] = set()
     for _ in range(ROUNDS):
-        alive = _marked_or_descended(marker, root, since) - {os.getpid()}
+        alive = _marked_or_descended(marker, root, since, uid) - {os.getpid()}
         if not alive:
             break
         for pid in alive:
@@ -54,7 +56,7 @@ def _stat(pid: str) -> list[str]:
         return f.read().rsplit(')', 1)[1].split()
 
 
-def _marked_or_descended(marker: str, root: int, since: int) -> set[int]:
+def _marked_or_descended(marker: str, root: int, since: int, uid: int | None) -> set[int]:
     needle = f'\0{VARIABLE}={marker}\0'.encode()
     parents: dict[int, int] = {}
     hits = set()
@@ -67,7 +69,9 @@ def _marked_or_descended(marker: str, root: int, since: int) -> set[int]:
             if stat[0] in ('Z', 'X'):
                 continue  # dead already, waiting to be reaped
             parents[pid] = int(stat[1])
-            if int(stat[19]) >= since:
+            if uid is not None and os.stat(f'/proc/{pid}').st_uid == uid:
+                hits.add(pid)
+            elif int(stat[19]) >= since:
                 with open(f'/proc/{pid}/environ', 'rb') as f:
                     if needle in b'\0' + f.read():
                         hits.add(pid)

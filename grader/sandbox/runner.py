@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.sandbox.limits import Limits
+from grader.sandbox.limits import Limits, format_size
 from grader.sandbox.process import UNREADABLE, Child, ChildFailure
 from grader.sandbox.replies import SHAPES, conforms
 from grader.sandbox.snapshot import SandboxFileError, read_submitted
@@ -13,6 +13,7 @@ from grader.sandbox.workspace import SandboxError, prepare
 
 __all__ = ['Limits', 'Reply', 'Sandbox', 'SandboxError', 'SandboxFileError']
 SUBMISSION_TIMEOUT = 'did not finish in time: the whole submission ran out of time ({:g} s)'
+MAX_TEXT = 4000  # characters kept of any string the child sends: enough to explain, never a flood
 
 
 @dataclass
@@ -27,10 +28,13 @@ class Reply:
 class Sandbox:
     """Answers probe requests for one submission, keeping one child alive across checks."""
 
-    def __init__(self, folder: Path, limits: Limits = Limits()):
+    def __init__(self, folder: Path, limits: Limits = Limits(), *, explain: bool = True):
+        """`explain=False` leaves out the audit hook, as a student who dodged it would: only tests do."""
         self.folder = Path(folder).resolve()
         self.limits = limits
-        self._workspace = prepare(self.folder, limits.user)
+        self._workspace = prepare(self.folder, limits)
+        self._workspace.explain = explain
+        self.level = self._workspace.level
         self._child: Child | None = None
         self._next_id = 0
         self._imported: set[str] = set()
@@ -39,6 +43,7 @@ class Sandbox:
         self._deadline = time.monotonic() + limits.check_seconds
         self._submission_deadline = time.monotonic() + limits.submission_seconds
         self._output_mark = 0
+        self._spent = 0  # bytes of answers from children that are gone
         try:
             self._spawn()
         except BaseException:
@@ -46,6 +51,8 @@ class Sandbox:
             raise
 
     def _spawn(self) -> None:
+        if self._child:
+            self._spent += self._child.received
         self._child = Child(self._workspace, self.limits)
         self._imported = set()
         self._output_mark = 0
@@ -61,6 +68,11 @@ class Sandbox:
         if not self._child:
             return ''
         return bytes(self._child.output[self._output_mark:])[-2000:].decode('utf-8', 'replace')
+
+    def read_text(self, name: str, max_bytes: int) -> str | None:
+        """A file of the submission as it was handed in, from the parent's own snapshot: None if missing;
+        SandboxFileError if it is not a regular file, is larger than max_bytes or is not UTF-8."""
+        return read_submitted(self._workspace.snapshot, name, max_bytes)
 
     def request(self, probe: str, args: dict, modules: tuple[str, ...]) -> Reply:
         """Ask the child to run a probe that needs the given student modules."""
@@ -79,33 +91,45 @@ class Sandbox:
 
     def _ask(self, probe: str, args: dict) -> Reply:
         if time.monotonic() >= self._submission_deadline:
-            message = SUBMISSION_TIMEOUT.format(self.limits.submission_seconds)
-            self._poisoned = Reply(False, error={'kind': 'timeout', 'message': message})
-            return self._poisoned
+            return self._poison('timeout', SUBMISSION_TIMEOUT.format(self.limits.submission_seconds))
+        spent = self._spent + (self._child.received if self._child else 0)
+        budget = min(self.limits.reply_bytes, self.limits.submission_reply_bytes - spent)
+        if budget <= 0:
+            return self._poison('protocol', f'{UNREADABLE} (over {format_size(self.limits.submission_reply_bytes)} '
+                                            'of answers in all)')
         if not (self._child and self._child.alive):
             self._spawn()
         self._next_id += 1
         try:
-            raw = self._child.ask({'id': self._next_id, 'probe': probe, 'args': args}, self._deadline)
+            raw = self._child.ask({'id': self._next_id, 'probe': probe, 'args': args}, self._deadline, budget)
         except ChildFailure as failure:
+            message = failure.message
             if failure.kind == 'timeout' and time.monotonic() >= self._submission_deadline:
-                failure.message = SUBMISSION_TIMEOUT.format(self.limits.submission_seconds)
-            self._poisoned = Reply(False, error={'kind': failure.kind, 'message': failure.message,
-                                                 'output': self.output()})
-            self._child = None
+                message = SUBMISSION_TIMEOUT.format(self.limits.submission_seconds)
             if probe == 'import':
-                self._poisoned.error['message'] += f" (while importing {args['module']}.py)"
-            return self._poisoned
+                message += f" (while importing {args['module']}.py)"
+            return self._poison(failure.kind, message, self._with_text(failure.frames))
         if raw.get('ok') is not True:
             return Reply(False, error=_error(raw.get('error')))
         if not conforms(raw.get('result'), SHAPES[probe]):  # forged by student code: refused before anyone reads it
             return Reply(False, error={'kind': 'protocol', 'message': f'{UNREADABLE} (an answer of the wrong shape)'})
-        return Reply(True, raw['result'])
+        return Reply(True, _cut(raw['result']))
 
-    def read_text(self, name: str, max_bytes: int) -> str | None:
-        """A file of the submission as it was handed in: None if missing; SandboxFileError if it is not a
-        regular file, is larger than max_bytes or is not UTF-8. Links are never followed."""
-        return read_submitted(self.folder, name, max_bytes)
+    def _poison(self, kind: str, message: str, frames: list | None = None) -> Reply:
+        self._poisoned = Reply(False, error={'kind': kind, 'message': message, 'frames': frames or [],
+                                             'output': self.output()})
+        return self._poisoned
+
+    def _with_text(self, frames: list) -> list:
+        """Fill in each frame's line of code from the snapshot, as the student handed it in."""
+        for frame in frames:
+            try:
+                lines = (read_submitted(self._workspace.snapshot, frame[0], 1 << 22) or '').splitlines()
+            except (SandboxFileError, ValueError):
+                continue
+            if 0 < frame[1] <= len(lines):
+                frame[3] = lines[frame[1] - 1].strip()[:200]
+        return frames
 
     def close(self) -> None:
         if self._child:
@@ -120,8 +144,22 @@ class Sandbox:
         self.close()
 
 
+def _cut(value: object) -> object:
+    """The value with every string cut to MAX_TEXT characters, so no forged answer floods the feedback."""
+    if isinstance(value, str):
+        return value[:MAX_TEXT]
+    if isinstance(value, list):
+        return [_cut(v) for v in value]
+    if isinstance(value, dict):
+        return {k[:MAX_TEXT]: _cut(v) for k, v in value.items()}
+    return value
+
+
 def _error(raw: object) -> dict:
-    """The child's error report, kept only if it has the expected plain shape."""
+    """The child's error report, kept only if it has the expected plain shape, with its strings cut."""
     if not isinstance(raw, dict):
         return {'kind': 'protocol', 'message': f'{UNREADABLE} (an error report of the wrong shape)'}
-    return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, (str, int, list))}
+    kept = {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, (str, int, list))}
+    if isinstance(kept.get('frames'), list):
+        kept['frames'] = kept['frames'][-8:]
+    return _cut(kept)

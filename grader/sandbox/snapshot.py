@@ -33,3 +33,54 @@ def read_submitted(folder: Path, name: str, max_bytes: int) -> str | None:
         return data.decode('utf-8')
     except UnicodeDecodeError as e:
         raise SandboxFileError(f'{name} is not UTF-8 text ({e.reason} at byte {e.start})') from None
+
+
+MAX_FILE = 2 << 20  # an exercise file is a few kB; a larger one is not a set of exercises
+MAX_TOTAL = 8 << 20
+MAX_FILES = 200
+
+
+def needed(name: str, data_files: frozenset[str]) -> bool:
+    """Python files and the catalog's data files (quiz.toml): what grading can read."""
+    return not name.startswith('.') and (name.endswith('.py') or name in data_files)
+
+
+def take(folder: Path, into: Path, data_files: frozenset[str]) -> list[str]:
+    """Copy the files grading needs from folder into `into` (made here, private); return their names.
+
+    Regular files only, never through a link. Other files are left behind: they cannot change a grade.
+    """
+    into.mkdir(mode=0o700)
+    names, total = [], 0
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as e:
+        raise SandboxFileError(f'cannot read the folder {folder}: {e.strerror}') from None
+    for entry in entries:
+        if not needed(entry.name, data_files) or not entry.is_file(follow_symlinks=False):
+            continue
+        data = _read_capped(Path(entry.path), entry.name)
+        total += len(data)
+        if total > MAX_TOTAL or len(names) >= MAX_FILES:
+            raise SandboxFileError(f'the exercise files are too large together (over {MAX_TOTAL >> 20} MB or '
+                                   f'{MAX_FILES} files)')
+        fd = os.open(into / entry.name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, 'wb') as f:
+            f.write(data)
+        names.append(entry.name)
+    return names
+
+
+def _read_capped(path: Path, name: str) -> bytes:
+    flags = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        raise SandboxFileError(f'{name} cannot be read: {e.strerror}') from None
+    with os.fdopen(fd, 'rb') as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise SandboxFileError(f'{name} is not a regular file')
+        data = f.read(MAX_FILE + 1)
+    if len(data) > MAX_FILE:
+        raise SandboxFileError(f'{name} is too large to be an exercise file (over {MAX_FILE >> 20} MB)')
+    return data

@@ -1,87 +1,146 @@
-"""Where the child runs from: the submission itself, or for another user a private copy it owns."""
+"""Where the child runs: a private copy of the files grading needs, set up for the isolation level.
+
+The parent first takes a snapshot of those files (regular files only, no links, size-capped) into
+a folder only it can read; the checks read data files such as quiz.toml from there. The child's
+working copy is made from the snapshot: in its own tmpfs (namespaces), in a folder of the jail
+owned by its fresh uid (uid), or in a temporary folder (none).
+"""
 from __future__ import annotations
 
-import functools
+import json
 import os
-import pwd
 import shutil
-import stat
-import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import catalog
+from grader.sandbox import bwrap, jail, uids
+from grader.sandbox.isolation import SandboxError, choose
+from grader.sandbox.levels import NAMESPACES, UID
+from grader.sandbox.limits import Limits
+from grader.sandbox.runtime import Runtime, UnknownRuntime, runtime
+from grader.sandbox.snapshot import SandboxFileError, take
+
 HERE = Path(__file__).resolve().parent
-CHILD_FILES = ('child.py', 'probes.py', 'guard.py')
-VERSION_TEST = 'import sys; sys.exit(sys.version_info < (3, 10))'
+CHILD_FILES = ('child.py', 'probes.py', 'guard.py', 'confine.py')
+PYTHON_FLAGS = ['-I', '-S', '-B', '-X', 'utf8']
+MAX_ENTRIES = 1000  # files a submission's code may create while it is graded
 
-
-class SandboxError(Exception):
-    """The sandbox cannot be set up as asked, for a reason the user can fix."""
+__all__ = ['SandboxError', 'Workspace', 'disk_use', 'prepare']
 
 
 @dataclass
 class Workspace:
-    """The folder the child grades, the folder of its own code, the interpreter, and who runs it."""
+    """One sandbox's files, level and uid, and how to start its child."""
 
-    folder: Path
-    code: Path
-    python: str
-    user: pwd.struct_passwd | None = None
-    temporary: Path | None = None
+    level: str
+    snapshot: Path  # the parent's own copy of the files, which the checks read
+    folder: str  # where the student's code runs, as the child sees it
+    writable: Path | None  # that folder on this machine, watched for disk use (levels uid and none)
+    temporary: Path | None
+    runtime: Runtime | None = None
+    lease: uids.Lease | None = None
+    jail: Path | None = None
+    files: list[str] = field(default_factory=list)
+    explain: bool = True  # install the audit hook that turns refusals into messages
+
+    @property
+    def uid(self) -> int | None:
+        return self.lease.uid if self.lease else None
+
+    def child_config(self, limits: Limits, fds: dict[str, int], parent: int) -> dict:
+        """The JSON object child.py starts from."""
+        inside = self.level == NAMESPACES
+        return {'folder': self.folder, 'code': bwrap.CODE if inside else str(HERE), **fds,
+                'snapshot': bwrap.SNAPSHOT if inside else None, 'tmp': '/tmp' if inside else None,
+                'jail': str(self.jail) if self.jail else None, 'uid': self.uid, 'explain': self.explain,
+                'parent': None if inside else parent,  # bwrap stands between them and dies with us
+                'limits': {'memory': limits.memory_bytes, 'file_size': limits.disk_bytes, 'open_files': 256,
+                           'cpu_seconds': int(limits.submission_seconds) + 10, 'processes': 64}}
+
+    def command(self, config: dict, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+        """The command line and environment that start the child."""
+        env = {**env, 'PATH': os.defpath, 'LANG': 'C.UTF-8', 'HOME': self.folder,
+               'TMPDIR': '/tmp' if self.level == NAMESPACES else self.folder}
+        if self.level == NAMESPACES:
+            argv = [self.runtime.python, *PYTHON_FLAGS, f'{bwrap.CODE}/child.py', json.dumps(config)]
+            return bwrap.command(self.runtime, self.snapshot, [HERE / n for n in CHILD_FILES], config['limits']['file_size'],
+                                 env, argv), {'PATH': os.defpath}
+        python = self.runtime.python if self.runtime else sys.executable
+        return [python, *PYTHON_FLAGS, str(HERE / 'child.py'), json.dumps(config)], env
 
     def remove(self) -> None:
+        if self.lease:
+            self.lease.release()
+            self.lease = None
         if self.temporary:
             shutil.rmtree(self.temporary, ignore_errors=True)
             self.temporary = None
 
 
-def prepare(folder: Path, user: str | None) -> Workspace:
-    """The submission as it is; or, for another user, copied where only that user and root can reach it."""
-    account = pwd.getpwnam(user) if user is not None else None
-    if account is None or account.pw_uid == os.geteuid():
-        return Workspace(folder, HERE, sys.executable)
-    python = interpreter_for(account.pw_uid, account.pw_gid)
+def prepare(folder: Path, limits: Limits) -> Workspace:
+    """Snapshot the submission's files and set up the child's copy for the chosen level."""
+    level = choose(limits.isolation)
     base = Path(tempfile.mkdtemp(prefix='grade-sandbox-'))
     try:
-        base.chmod(0o711)
-        code = base / 'code'
-        code.mkdir(mode=0o755)
-        for name in CHILD_FILES:
-            shutil.copyfile(HERE / name, code / name)
-            (code / name).chmod(0o644)
-        # Links are copied as links, so a link to a file only root may read stays unreadable.
-        copy = Path(shutil.copytree(folder, base / 'submission', symlinks=True, ignore=_not_copied))
-        for path in [copy, *copy.rglob('*')]:
-            os.chown(path, account.pw_uid, account.pw_gid, follow_symlinks=False)
+        snapshot = base / 'snapshot'
+        files = take(Path(folder), snapshot, data_files())
+        if level == NAMESPACES:
+            return Workspace(level, snapshot, bwrap.SUBMISSION, None, base, _runtime(),
+                             uids.lease() if os.geteuid() == 0 else None, files=files)
+        if level == UID:
+            rt, lease = _runtime(), uids.lease()
+            root = jail.jail(rt)
+            work = jail.work_folder(root, lease.uid)
+            _copy(snapshot, work, files, lease.uid)
+            return Workspace(level, snapshot, '/' + str(work.relative_to(root)), work, base, rt, lease, root, files)
+        work = base / 'work'
+        work.mkdir(mode=0o700)
+        _copy(snapshot, work, files, None)
+        return Workspace(level, snapshot, str(work), work, base, files=files)
+    except SandboxFileError as e:
+        shutil.rmtree(base, ignore_errors=True)
+        raise SandboxError(str(e)) from None
     except BaseException:
         shutil.rmtree(base, ignore_errors=True)
         raise
-    return Workspace(copy, code, python, account, base)
 
 
-def _not_copied(folder: str, names: list[str]) -> set[str]:
-    """Bytecode caches, and anything that is not a file, a folder or a link (a FIFO would block the copy)."""
-    def plain(name: str) -> bool:
-        mode = os.lstat(os.path.join(folder, name)).st_mode
-        return stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)
-    return {n for n in names if n == '__pycache__' or not plain(n)}
+def data_files() -> frozenset[str]:
+    """The catalog's files that are not Python, such as quiz.toml."""
+    return frozenset(f for e in catalog.load() for f in e.files if not f.endswith('.py'))
 
 
-@functools.lru_cache(maxsize=None)
-def interpreter_for(uid: int, gid: int) -> str:
-    """A Python 3.10+ that this user can run: this one if its folders are open to them, else the system's."""
-    candidates = [sys.executable, os.path.realpath(sys.executable), getattr(sys, '_base_executable', ''),
-                  shutil.which('python3', path='/usr/local/bin:/usr/bin:/bin') or '']
-    for python in dict.fromkeys(c for c in candidates if c):
+def disk_use(folder: Path, cap: int) -> int:
+    """Bytes under folder, counting past `cap` only as far as needed; too many files count as over."""
+    total, entries, todo = 0, 0, [str(folder)]
+    while todo and total <= cap:
         try:
-            done = subprocess.run([python, '-I', '-S', '-c', VERSION_TEST], user=uid, group=gid, extra_groups=[],
-                                  stdin=subprocess.DEVNULL, capture_output=True, timeout=30, cwd='/')
-        except (OSError, subprocess.SubprocessError):
+            with os.scandir(todo.pop()) as found:
+                for entry in found:
+                    entries += 1
+                    if entries > MAX_ENTRIES:
+                        return cap + 1
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append(entry.path)
+                    else:
+                        total += entry.stat(follow_symlinks=False).st_blocks * 512
+        except OSError:
             continue
-        if done.returncode == 0:
-            return python
-    user = pwd.getpwuid(uid).pw_name
-    raise SandboxError(f'user {user!r} cannot run {sys.executable} or a system python3 (3.10 or later): '
-                       f'install Python where {user} can read it, or leave out --user')
+    return total
+
+
+def _runtime() -> Runtime:
+    try:
+        return runtime(sys.executable)
+    except UnknownRuntime as e:
+        raise SandboxError(str(e)) from None
+
+
+def _copy(snapshot: Path, work: Path, files: list[str], uid: int | None) -> None:
+    for name in files:
+        shutil.copyfile(snapshot / name, work / name)
+        if uid is not None:
+            os.chown(work / name, uid, uid)

@@ -7,4 +7,4 @@ def hostile():
     while 'request' not in frame.f_locals:
         frame = frame.f_back
     reply = {'id': frame.f_locals['request']['id'], 'ok': True, 'result': 'full marks'}
-    os.write(int(sys.argv[3]), (json.dumps(reply) + '\n').encode())
+    os.write(json.loads(sys.argv[1])['tx'], (json.dumps(reply) + '\n').encode())

@@ -1,4 +1,5 @@
 def hostile():
+    import json
     import os
     import sys
-    os.write(int(sys.argv[3]), b'[' * 200000 + b'\n')
+    os.write(json.loads(sys.argv[1])['tx'], b'[' * 200000 + b'\n')

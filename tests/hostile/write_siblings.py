@@ -1,4 +1,4 @@
 import glob
-for path in glob.glob('../*/engine.py'):
+for path in glob.glob('../*/engine.py') + ['@SIBLING@']:
     with open(path, 'w') as f:
         f.write('# overwritten by another submission\n')
