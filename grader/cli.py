@@ -61,7 +61,7 @@ def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | 
         from grader.commands.graph import drawn_text
         from grader.graphs import draw_failing
         try:
-            drawn = draw_failing(default_submission(submission), report, graphs)
+            drawn = draw_failing(default_submission(submission), report, graphs, limits)
         except OSError as e:
             raise cannot_write(graphs, e) from None
         click.echo(drawn_text(drawn), err=True)

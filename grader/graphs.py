@@ -11,7 +11,7 @@ from grader.checking.compare import close
 from grader.checking.recipe import Graph
 from grader.checking.student import feedback_for_error
 from grader.results import CheckResult, ExerciseResult, Report
-from grader.sandbox.runner import Sandbox
+from grader.sandbox.runner import Limits, Sandbox
 
 
 @dataclass
@@ -37,9 +37,9 @@ def lecture_L(finish: str) -> Graph:
     return g
 
 
-def lecture_graph(submission: Path) -> GraphNodes:
+def lecture_graph(submission: Path, limits: Limits = Limits()) -> GraphNodes:
     """L = d * f from the student's engine, after their backward() if it runs, else without grads."""
-    with Sandbox(submission) as sandbox:
+    with Sandbox(submission, limits) as sandbox:
         message = ''
         for finish in ('backward', 'drive', ''):
             g = lecture_L(finish)
@@ -55,15 +55,15 @@ def lecture_graph(submission: Path) -> GraphNodes:
     return GraphNodes(nodes, 'L = d * f, built by your engine', _join(note, differing(nodes)))
 
 
-def failing_graph(submission: Path, exercise_id: str) -> GraphNodes:
+def failing_graph(submission: Path, exercise_id: str, limits: Limits = Limits()) -> GraphNodes:
     """The graph of the exercise's first failing gradient check, as the student's engine builds it."""
     from grader.grading import grade
 
-    ex = grade(submission, [exercise_id]).exercises[0]
+    ex = grade(submission, [exercise_id], limits).exercises[0]
     checks = drawable(ex)
     if not checks:
         raise GraphError(_nothing_to_draw(ex))
-    with Sandbox(submission) as sandbox:
+    with Sandbox(submission, limits) as sandbox:
         return check_graph(sandbox, ex, checks[0])
 
 
@@ -103,10 +103,10 @@ def differing(nodes: list[dict]) -> str:
     return f"Nodes that differ from the reference: {', '.join(wrong)}." if wrong else ''
 
 
-def draw_failing(submission: Path, report: Report, folder: Path) -> list[drawing.Drawing]:
+def draw_failing(submission: Path, report: Report, folder: Path, limits: Limits = Limits()) -> list[drawing.Drawing]:
     """Draw every failing gradient check of the report into folder, as <exercise>-<n>.svg."""
     drawn = []
-    with Sandbox(submission) as sandbox:
+    with Sandbox(submission, limits) as sandbox:
         for ex in report.exercises:
             for k, check in enumerate(drawable(ex), 1):
                 try:

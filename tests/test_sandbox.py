@@ -37,6 +37,11 @@ def test_loop_in_a_method_times_out_and_grading_goes_on(tmp_path):
     assert time.monotonic() - start < 10
     assert {e.id: e.status for e in report.exercises} == {'derivatives': 'passed', 'forward_ops': 'failed'}
     assert {c.feedback.kind for c in report.exercises[0].checks if not c.passed} == {'timeout'}
+    first = report.exercises[0].first_failure.feedback
+    lines = (sub / 'engine.py').read_text().splitlines()
+    loop = lines.index('            pass')  # counted from 1, the line of `while True:` before it
+    assert first.where in (f'engine.py:{loop}', f'engine.py:{loop + 1}') and 'It was running __mul__()' in first.summary
+    assert first.expression.strip() == lines[int(first.where.split(':')[1]) - 1].strip()
     assert children_of_this_process() == []
 
 
@@ -145,3 +150,24 @@ def test_a_child_that_cannot_start_is_a_clear_error_and_leaks_no_pipe(tmp_path):
     with pytest.raises(SandboxError, match=r'could not start the sandbox \(/nonexistent/python\)'):
         Child(workspace, FAST)
     assert len(os.listdir('/proc/self/fd')) == before
+
+
+def test_graphs_run_under_the_same_limits_as_the_grading(tmp_path, monkeypatch):
+    import grader.graphs
+    import grader.grading
+    seen = []
+
+    class Recording(Sandbox):
+        def __init__(self, folder, limits=Limits(), **kwargs):
+            seen.append(limits)
+            super().__init__(folder, limits, **kwargs)
+
+    monkeypatch.setattr(grader.graphs, 'Sandbox', Recording)
+    monkeypatch.setattr(grader.grading, 'Sandbox', Recording)
+    sub = make_submission(tmp_path, [('engine.py', "            self.grad += (1 - t**2) * out.grad", "            self.grad += (1 - self.data**2) * out.grad")])
+    result = CliRunner().invoke(main, ['check', 'local_backward', '-s', str(sub), '--graphs', str(tmp_path / 'drawn'),
+                                       '--check-seconds', '3', '--memory', '700M', '--isolation', 'none'])
+    assert result.exit_code == 1, result.output
+    assert len(seen) == 2 and seen[0] == seen[1], seen
+    assert (seen[0].check_seconds, seen[0].memory_bytes, seen[0].isolation) == (3.0, 700 << 20, 'none')
+    assert list((tmp_path / 'drawn').iterdir()), 'nothing was drawn'

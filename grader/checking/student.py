@@ -60,8 +60,10 @@ def feedback_for_error(error: dict, exercise: str, output: str = '') -> Feedback
                         expression=f"    {str(error.get('text', '')).strip()}")
     if kind == 'missing_file':
         return Feedback(f'{message} is missing from the submission folder', kind='missing_file')
-    if kind in ('timeout', 'crash', 'protocol'):
-        return Feedback(f'your code {message}', kind=kind if kind != 'protocol' else 'crash', output=output)
+    if kind in ('timeout', 'crash', 'protocol', 'disk'):
+        running = f' It was running {frames[-1][2]}().' if kind == 'timeout' and frames else ''
+        return Feedback(f'your code {message}{running}', where=where, expression=code,
+                        kind={'protocol': 'crash', 'disk': 'error'}.get(kind, kind), output=output)
     if kind == 'exit':
         return Feedback(f'your code raised {message}: exiting is not an answer', where=where,
                         expression=code, kind='error', output=output)

@@ -23,6 +23,8 @@ def confine(config):
     folder = config['folder']
     if config.get('snapshot'):
         for name in os.listdir(config['snapshot']):
+            if name.startswith('.'):
+                continue  # the parent's notes of what it left out
             shutil.copyfile(os.path.join(config['snapshot'], name), os.path.join(folder, name))
     if config.get('jail'):
         os.chroot(config['jail'])

@@ -6,6 +6,9 @@ import stat
 from pathlib import Path
 
 
+LEFT_OUT = '.left-out-'  # a snapshot's note of a file it did not copy (a link, a FIFO): names never start with a dot
+
+
 class SandboxFileError(Exception):
     """A submitted file the parent will not read; the message is written for the student."""
 
@@ -18,6 +21,9 @@ def read_submitted(folder: Path, name: str, max_bytes: int) -> str | None:
     try:
         fd = os.open(Path(folder) / name, flags)
     except FileNotFoundError:
+        why = Path(folder) / f'{LEFT_OUT}{name}'
+        if why.is_file():
+            raise SandboxFileError(f'{name} is {why.read_text()}: hand in the file itself') from None
         return None
     except OSError as e:
         if os.path.islink(Path(folder) / name):
@@ -51,13 +57,18 @@ def take(folder: Path, into: Path, data_files: frozenset[str]) -> list[str]:
     Regular files only, never through a link. Other files are left behind: they cannot change a grade.
     """
     into.mkdir(mode=0o700)
-    names, total = [], 0
+    names, total = [], 0  # the left-out notes are not among the names the child copies
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as e:
         raise SandboxFileError(f'cannot read the folder {folder}: {e.strerror}') from None
     for entry in entries:
-        if not needed(entry.name, data_files) or not entry.is_file(follow_symlinks=False):
+        if not needed(entry.name, data_files):
+            continue
+        if not entry.is_file(follow_symlinks=False):
+            if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
+                # Left out, with a file saying why, which read_submitted turns back into the reason.
+                (into / f'{LEFT_OUT}{entry.name}').write_text('a link' if entry.is_symlink() else 'not a regular file')
             continue
         data = _read_capped(Path(entry.path), entry.name)
         total += len(data)
