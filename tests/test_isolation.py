@@ -236,3 +236,16 @@ def _processes_of(uid):
         except OSError:
             continue
     return found
+
+
+def test_level_none_is_feedback_only(tmp_path):
+    """Why level none is refused for grades that count: the dodge reads the reference, and stubs score."""
+    sub = tmp_path / 'stubs'
+    sub.mkdir()
+    for stub in (ROOT / 'exercises').glob('*.py'):
+        sub.joinpath(stub.name).write_text(stub.read_text())
+    borrow = (Path(__file__).resolve().parent / 'hostile' / 'borrow_reference.py').read_text().replace('@ROOT@', str(ROOT))
+    (sub / 'engine.py').write_text(ESCAPE + '\n' + (sub / 'engine.py').read_text() + '\n' + borrow)
+    from grader.grading import grade
+    report = grade(sub, ['forward_ops'], Limits(isolation='none'))
+    assert report.isolation == 'none' and report.exercises[0].passed, 'the dodge no longer works: update this test'
