@@ -2,6 +2,8 @@
 test_isolation.py, hostile submissions are in test_hostile.py, and what must not outlive grading in
 test_nothing_left_running.py."""
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -171,3 +173,19 @@ def test_graphs_run_under_the_same_limits_as_the_grading(tmp_path, monkeypatch):
     assert len(seen) == 2 and seen[0] == seen[1], seen
     assert (seen[0].check_seconds, seen[0].memory_bytes, seen[0].isolation) == (3.0, 700 << 20, 'none')
     assert list((tmp_path / 'drawn').iterdir()), 'nothing was drawn'
+
+
+def test_windows_gets_a_clear_message_and_nothing_crashes_on_import(tmp_path, monkeypatch):
+    # Every module of the grader imports without the POSIX-only modules Windows lacks...
+    blocked = "import sys\nfor name in ('pwd', 'grp', 'resource', 'fcntl', 'termios'): sys.modules[name] = None\n"
+    importing = blocked + ("import pkgutil, importlib, grader\n"
+                           "for m in pkgutil.walk_packages(grader.__path__, 'grader.'):\n"
+                           "    if not m.name.startswith(('grader.checks.', 'grader.sandbox.guard', 'grader.__main__')):\n"
+                           "        importlib.import_module(m.name)\n"
+                           "from grader.cli import main\nprint('imported')")
+    done = subprocess.run([sys.executable, '-c', importing], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == 'imported', done.stderr
+    # ...and grading says what to do instead of failing somewhere deep.
+    monkeypatch.setattr(sys, 'platform', 'win32')
+    result = CliRunner().invoke(main, ['check', '-s', str(make_submission(tmp_path))])
+    assert result.exit_code == 1 and 'use WSL' in result.output, result.output

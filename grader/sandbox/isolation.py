@@ -8,6 +8,9 @@ from grader.sandbox.levels import LEVELS, NAMESPACES, NONE, UID
 
 AUTO = 'auto'
 CHOICES = (AUTO, *LEVELS)
+WINDOWS = ('grade runs student code in a child process that Windows cannot host (it needs POSIX pipes and '
+           'process groups): use WSL, the Windows Subsystem for Linux (https://learn.microsoft.com/windows/wsl/), '
+           'and run grade there')
 
 
 class SandboxError(Exception):
@@ -25,6 +28,8 @@ def why_not(level: str) -> str:
 
 def choose(requested: str = AUTO) -> str:
     """The level to grade at: the one requested (SandboxError if it cannot be had), or for auto the strongest."""
+    if sys.platform == 'win32':
+        raise SandboxError(WINDOWS)
     if requested not in CHOICES:
         raise SandboxError(f'unknown isolation level {requested!r}: choose one of {", ".join(CHOICES)}')
     if requested != AUTO:
