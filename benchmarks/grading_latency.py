@@ -2,6 +2,11 @@
 
 Usage:  python benchmarks/grading_latency.py [--runs 7]
 
+The cost of isolation is measured side by side in the same run: the full solutions graded at each
+isolation level this machine has, round by round (one run of each level per round, so a change in
+the machine's load falls on all of them alike), quoted against level none, which runs the child
+with no kernel isolation at all.
+
 Times whole `grade` processes (median of --runs) for the full solutions and for one exercise, and,
 as a baseline measured in the same run, a bare interpreter that only imports the grader's
 dependencies (click, pytest, hypothesis): the floor that no grading run can go below. Figures are
@@ -38,6 +43,17 @@ def timed(cmd: list[str], runs: int, expect: int = 0) -> float:
     return statistics.median(times)
 
 
+def isolation_costs(runs: int) -> list[tuple[str, float]]:
+    """Median seconds of the full solutions at each available level, measured round by round."""
+    from grader.sandbox.isolation import why_not
+    levels = [level for level in ('none', 'namespaces', 'uid') if not why_not(level)]
+    times: dict[str, list[float]] = {level: [] for level in levels}
+    for _ in range(runs):
+        for level in levels:
+            times[level].append(timed(GRADE + ['check', '--submission', 'solutions', '--isolation', level], 1))
+    return [(level, statistics.median(times[level])) for level in levels]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--runs', type=int, default=7)
@@ -53,6 +69,11 @@ def main() -> None:
     print(f'median of {runs} runs, Python {sys.version.split()[0]}')
     for name, seconds in rows:
         print(f'{name:<50} {seconds:6.2f} s   {seconds / baseline:5.1f}x baseline')
+    costs = isolation_costs(runs)
+    unisolated = dict(costs)['none']
+    print('\nthe full solutions at each isolation level, round by round:')
+    for level, seconds in costs:
+        print(f'{"--isolation " + level:<50} {seconds:6.2f} s   {seconds / unisolated:5.2f}x level none')
 
 
 if __name__ == '__main__':

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from grader import catalog
@@ -23,10 +24,13 @@ def grade(submission: Path, exercise_ids: list[str] | None = None, limits: Limit
         raise GradingError(f'{submission} is not a folder of exercises')
     chosen = [catalog.get(i) for i in exercise_ids] if exercise_ids else list(catalog.load())
     start = time.monotonic()
-    try:
-        sandbox = Sandbox(submission, limits)
-    except SandboxError as e:
-        raise GradingError(str(e)) from None
+    with ThreadPoolExecutor(1) as pool:  # the sandbox starts while pytest and Hypothesis are imported
+        starting = pool.submit(Sandbox, submission, limits)
+        import pytest  # noqa: F401
+        try:
+            sandbox = starting.result()
+        except SandboxError as e:
+            raise GradingError(str(e)) from None
     with sandbox:
         results = run_checks(sandbox, chosen)
         failing = [e for e in chosen if not all(c.passed for c in results.get(e.id, []))]

@@ -72,7 +72,10 @@ class Workspace:
         return [python, *PYTHON_FLAGS, str(HERE / 'child.py'), json.dumps(config)], env
 
     def remove(self) -> None:
-        if self.lease:
+        if self.jail and self.writable:  # the child's copy lives in the jail, which outlives this sandbox
+            shutil.rmtree(self.writable, ignore_errors=True)
+            self.writable = None
+        if self.lease:  # only once the uid's files are gone may another sandbox have the uid
             self.lease.release()
             self.lease = None
         if self.temporary:
