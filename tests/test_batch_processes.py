@@ -5,6 +5,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -128,3 +129,34 @@ def test_a_newline_in_a_folder_name_mixes_nothing_up(tmp_path):
     rows = read_csv(tmp_path / 'out' / 'grades.csv')
     assert (rows['alice']['derivatives'], rows['bob']['derivatives']) == ('5', '0')
     assert rows['alice']['note'] == rows['bob']['note'] == ''
+
+
+def test_a_grading_process_killed_outright_costs_only_the_row_it_held(tmp_path):
+    """SIGKILL from outside, as the OOM killer would: the submission it held gets a note, the batch goes on."""
+    klass, out = sleepy_class(tmp_path), tmp_path / 'out'
+
+    def kill_during_the_next(tick):
+        if tick.done == 1:
+            threading.Timer(0.4, lambda: [os.kill(pid, signal.SIGKILL) for pid in serving()]).start()
+
+    result = run_batch(klass, out, jobs=1, on_tick=kill_during_the_next)
+    rows = read_csv(out / 'grades.csv')
+    assert sorted(rows) == ['a', 'b', 'c'] and not result.interrupted
+    assert 'the grading process died (exit code -9)' in rows['b']['note'], rows['b']
+    assert rows['a']['note'] == rows['c']['note'] == '' and rows['c']['derivatives'] == '5', rows
+
+
+def serving():
+    """Pids of this test's batch grading processes."""
+    mine, found = str(os.getpid()), []
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        try:
+            with open(f'/proc/{pid}/stat') as f:
+                parent = f.read().rsplit(')', 1)[1].split()[1]
+            with open(f'/proc/{pid}/cmdline', 'rb') as f:
+                command = f.read()
+        except OSError:
+            continue
+        if parent == mine and b'grader.batch.serve' in command:
+            found.append(int(pid))
+    return found
