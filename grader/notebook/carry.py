@@ -4,8 +4,8 @@ In a notebook every cell sees every name defined before it: `math` imported in a
 from another exercise's cell, a helper function. A file graded on its own sees none of them, so:
 - names of an earlier exercise file (`Value` in nn.py) become `from engine import Value` at the top;
 - other names (`math`, a helper) bring the statement above the file's cells that defines them, the
-  last one, as running from the top does, and what that statement needs in turn; a statement that
-  could not run where it is carried to (`n = Neuron(2)` above nn.py's own Neuron) stays behind;
+  last one, as running from the top does, and what that statement needs in turn. It goes above the
+  file's code, or below it when it needs the file's own names (`one = Value(1.0)` in engine.py);
 - a name of an earlier exercise that the file's cells define again is imported back at the end, so
   the whole notebook shares one `Value`, as the kernel does;
 - a top-level expression that only shows something (`L`, `draw_dot(L)`) is commented out.
@@ -40,29 +40,26 @@ def compose(name: str, parts: list[Cell], found: list[Cell], present: list[str])
     earlier = [f for f in cells.student_files() if f.endswith('.py') and f in present]
     earlier = earlier[:earlier.index(name)] if name in earlier else earlier
     importable = {n for f in earlier for n in cells.signature(f)}
-    carried = carry(free_names(tree) - exercise_names, exercise_names | mine, max(own), found, name, importable)
-    head, head_origins = [], []
-    for cell, numbers, text in carried:
-        head.extend(text.splitlines())
-        head_origins.extend((cell, n) for n in numbers)
-    whole = parse('\n'.join(head + lines))
+    chosen = carry(free_names(tree) - exercise_names, exercise_names | mine, max(own), found, name)
+    head, tail = place(chosen, importable, mine)
+    head_lines, head_origins = _lines(head)
+    tail_lines, tail_origins = _lines(tail)
+    whole = parse('\n'.join(head_lines + lines + tail_lines))
     needed = free_names(whole) if whole is not None else free_names(tree)
     top = [f'from {f[:-3]} import {", ".join(names)}' for f in earlier
            if (names := [n for n in cells.signature(f) if n in needed])]
     bottom = [f'from {f[:-3]} import {", ".join(names)}' for f in earlier
               if (names := [n for n in cells.signature(f) if n in defined(tree)])]
-    text = '\n'.join(top + head + lines + bottom) + '\n'
-    return FileText(text, [None] * len(top) + head_origins + origins + [None] * len(bottom), own, top,
-                    [(cell, what) for cell, _, what in _described(carried)])
+    text = '\n'.join(top + head_lines + lines + bottom + tail_lines) + '\n'
+    origins = [None] * len(top) + head_origins + origins + [None] * len(bottom) + tail_origins
+    return FileText(text, origins, own, top, [(cell, _describe(source)) for cell, _, source in head + tail])
 
 
-def carry(names: set[str], exclude: set[str], before: int, found: list[Cell], name: str,
-          available: set[str]) -> list[tuple[int, list[int], str]]:
-    """(cell, the cell's line of each line, text) of the statements above `before` that define these names.
+Carried = tuple[int, ast.stmt, str]  # (cell, statement, the statement's own text)
 
-    A statement is kept only if what it reads as it runs is there when it runs: the names in
-    `available` (imported before it) or those defined by statements kept before it.
-    """
+
+def carry(names: set[str], exclude: set[str], before: int, found: list[Cell], name: str) -> list[Carried]:
+    """The statements of the cells above `before` that define these names, and what those need in turn."""
     bindings = _bindings([c for c in found if c.number < before], name)
     chosen: dict[tuple[int, int, int], tuple[ast.stmt, str, set[str]]] = {}
     wanted, done = sorted(names), set(exclude)
@@ -75,24 +72,50 @@ def carry(names: set[str], exclude: set[str], before: int, found: list[Cell], na
             options = [b for b in bindings if n in bound_names(b[1])]
             if not options:
                 continue  # nowhere above: grading reports the NameError where it happens
-            cell, stmt, text = options[-1]
+            cell, stmt, text = options[-1]  # the last one above, as running from the top leaves it
             chosen.setdefault((cell, stmt.lineno, stmt.col_offset), (stmt, text, set()))[2].add(n)
             if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 later.extend(sorted(free_names(stmt)))
         wanted = later
-    out, ready = [], set(available) | PROVIDED
-    for (cell, _, _), (stmt, text, needs) in sorted(chosen.items()):
-        if not needed_when_run(stmt) <= ready:
-            continue  # it would fail as it runs, as it does in the notebook without the cells it needs
-        ready |= needs
-        source = _source(stmt, text, needs)
+    return [(cell, stmt, _source(stmt, text, needs)) for (cell, _, _), (stmt, text, needs) in sorted(chosen.items())]
+
+
+def place(chosen: list[Carried], available: set[str], mine: set[str]) -> tuple[list[Carried], list[Carried]]:
+    """Which carried statements go above the file's code and which below it, where what they read exists.
+
+    Above, a statement can read the earlier files' names (imported at the top) and what the statements
+    before it define; below, the file's own names too (`one = Value(1.0)` needs engine.py's Value). A
+    statement that can run in neither place stays behind, as it would fail in the notebook too.
+    """
+    ready, head, rest = set(available) | PROVIDED, [], []
+    for item in chosen:
+        if needed_when_run(item[1]) <= ready:
+            head.append(item)
+            ready |= set(bound_names(item[1]))
+        else:
+            rest.append(item)
+    ready |= mine
+    tail = []
+    for item in rest:
+        if needed_when_run(item[1]) <= ready:
+            tail.append(item)
+            ready |= set(bound_names(item[1]))
+    return head, tail
+
+
+def _lines(carried: list[Carried]) -> tuple[list[str], list[tuple[int, int]]]:
+    """The carried statements' lines, and the cell line each came from."""
+    lines, origins = [], []
+    for cell, stmt, source in carried:
+        chunk = source.splitlines()
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            numbers = [stmt.lineno] * len(source.splitlines())  # one line per import kept
+            numbers = [stmt.lineno] * len(chunk)  # one line per import kept
         else:
             start = min([stmt.lineno] + [d.lineno for d in getattr(stmt, 'decorator_list', [])])
-            numbers = list(range(start, stmt.end_lineno + 1))
-        out.append((cell, numbers, source))
-    return out
+            numbers = list(range(start, start + len(chunk)))
+        lines.extend(chunk)
+        origins.extend((cell, n) for n in numbers)
+    return lines, origins
 
 
 def _bindings(found: list[Cell], name: str) -> list[tuple[int, ast.stmt, str]]:
@@ -129,17 +152,12 @@ def _source(stmt: ast.stmt, text: str, needs: set[str]) -> str:
     return '\n'.join([chunk[0][first:]] + chunk[1:-1] + [chunk[-1][:stmt.end_col_offset]])
 
 
-def _described(carried: list[tuple[int, list[int], str]]) -> list[tuple[int, list[int], str]]:
-    """A short, safe name for each carried statement: `import math`, `def helper`, `xs = ...`."""
-    out = []
-    for cell, numbers, text in carried:
-        tree = parse(text)
-        stmt = tree.body[0] if tree is not None and tree.body else None
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            what = '; '.join(f'`{t}`' for t in text.splitlines())
-        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            what = f"`{'class' if isinstance(stmt, ast.ClassDef) else 'def'} {stmt.name}`"
-        else:
-            what = f"`{', '.join(bound_names(stmt)) if stmt else '?'} = ...`"
-        out.append((cell, numbers, what))
-    return out
+def _describe(source: str) -> str:
+    """A short, safe name for a carried statement: `import math`, `def helper`, `xs = ...`."""
+    tree = parse(source)
+    stmt = tree.body[0] if tree is not None and tree.body else None
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return '; '.join(f'`{line}`' for line in source.splitlines())
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return f"`{'class' if isinstance(stmt, ast.ClassDef) else 'def'} {stmt.name}`"
+    return f"`{', '.join(bound_names(stmt)) if stmt else '?'} = ...`"
