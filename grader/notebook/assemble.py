@@ -36,6 +36,7 @@ class Choice:
     """The cells chosen for one file, and what the student should know about the choice."""
 
     parts: list[Cell]
+    last: dict[str, int] = field(default_factory=dict)  # each name -> the cell that defines it last
     redefined: dict[tuple[int, ...], list[str]] = field(default_factory=dict)  # cells -> names defined in each
     untagged: list[int] = field(default_factory=list)  # chosen cells that lack the file's tag
     recognised_by: list[str] = field(default_factory=list)  # the names that recognised them
@@ -70,7 +71,7 @@ def choose(found: list[Cell], name: str) -> Choice:
         parts = [c for c in candidates if c.number in last.values()]
     else:
         parts = [candidates[-1]]
-    choice = Choice(parts)
+    choice = Choice(parts, last)
     for n in last:
         where = tuple(c.number for c in candidates if n in defines[c.number])
         if len(where) > 1:
