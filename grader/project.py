@@ -8,6 +8,9 @@ from pathlib import Path
 from grader import catalog
 
 
+NEWER_BY = 2.0  # seconds: a checkout or `grade publish` writes the notebook and the files within moments
+
+
 class NotFound(Exception):
     """There is nothing to grade here, for a reason the student can act on."""
 
@@ -97,7 +100,7 @@ def _newer_notebook(folder: Path) -> str:
     """A note when a single notebook beside the files was saved after all of them: the student may mean it."""
     found = notebooks(folder)
     files = [folder / f for f in exercise_files() if (folder / f).is_file()]
-    if len(found) != 1 or not files or found[0].stat().st_mtime <= max(f.stat().st_mtime for f in files):
+    if len(found) != 1 or not files or found[0].stat().st_mtime < max(f.stat().st_mtime for f in files) + NEWER_BY:
         return ''
     return (f'Graded the files in {folder}; {found[0].name} beside them was saved after them. To grade the '
             f'notebook instead: --notebook {found[0]}')

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from grader.commands.options import exercise_ids
-from grader.commands.work import NOTEBOOK, find_work
+from grader.commands.work import NOTEBOOK, clean, find_work
 
 if TYPE_CHECKING:  # nbformat is slow to import: only a notebook reset loads it
     from grader.notebook.reset import NotebookReset
@@ -61,9 +61,9 @@ def reset(exercise: str, submission: Path | None, notebook: Path | None) -> None
     work = find_work(submission, notebook)
     try:
         if work.notebook is not None:
-            click.echo(notebook_reset_text(reset_notebook(work.notebook, ex_id), work.notebook))
+            click.echo(clean(notebook_reset_text(reset_notebook(work.notebook, ex_id), work.notebook)))
         else:
-            click.echo(reset_text(reset_exercise(work.folder, ex_id), work.folder))
+            click.echo(clean(reset_text(reset_exercise(work.folder, ex_id), work.folder)))
     except NotebookError as e:
         raise click.UsageError(str(e)) from None
     except ResetError as e:

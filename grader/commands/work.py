@@ -35,7 +35,7 @@ def grade_work(work: Work, ids: list[str] | None = None, limits: Limits = Limits
     from grader.notebook.grading import grade_notebook, problems_text
 
     if notes and work.note:
-        click.echo(work.note, err=True)
+        click.echo(clean(work.note), err=True)
     try:
         if work.notebook is None:
             return grade(work.folder, ids, limits)
@@ -45,8 +45,15 @@ def grade_work(work: Work, ids: list[str] | None = None, limits: Limits = Limits
     except GradingError as e:
         raise click.ClickException(str(e)) from None
     if notes:
-        click.echo(problems_text(graded.problems, work.notebook), err=True)
+        click.echo(clean(problems_text(graded.problems, work.notebook)), err=True)
     return graded.report
+
+
+def clean(text: str) -> str:
+    """Text that names the student's files, with any control character in a name shown as �, line by line."""
+    from grader.render import printable
+
+    return '\n'.join(printable(line) for line in text.split('\n'))
 
 
 @contextmanager

@@ -30,9 +30,9 @@ def as_text(result: NotebookCheck) -> str:
     """The result as plain text, for a terminal or a front end without HTML."""
     line, _ = headline(result)
     if result.report is None:
-        return line
-    notes = [f' ! {p}' for p in result.problems]
-    return '\n\n'.join([line, render.text(result.report)] + (['\n'.join(notes)] if notes else []))
+        return render.printable(line)
+    notes = [f' ! {render.printable(p)}' for p in result.problems]
+    return '\n\n'.join([render.printable(line), render.text(result.report)] + (['\n'.join(notes)] if notes else []))
 
 
 def as_html(result: NotebookCheck) -> str:
