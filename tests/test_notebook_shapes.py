@@ -6,7 +6,7 @@ import pytest
 
 from grader.notebook import submission_from_notebook
 from grader.notebook.grading import grade_notebook
-from lecture_shaped import DATA, FIRST_VALUE, MANUAL, NN, SOFTMAX, TOPO, TRAIN, VALUE, lecture_notebook, number, save
+from lecture_shaped import DATA, FIRST_VALUE, MANUAL, NEURON, NN, SOFTMAX, TOPO, TRAIN, VALUE, lecture_notebook, number, save
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,3 +122,16 @@ def test_manual_grads_cell_without_draw_dot_defined_still_grades(tmp_path):
     nb = lecture_notebook(draw_dot=None)
     graded = grade_notebook(save(nb, tmp_path), ['manual_grads'])
     assert graded.report.full_marks and MANUAL.endswith('draw_dot(build_L())')
+
+
+def test_a_method_added_to_value_in_a_later_cell_counts(tmp_path):
+    value = VALUE.replace('  def relu(self):', '  def relu_later(self):')
+    patch = 'def relu(self):\n  out = Value(max(self.data, 0.0), (self,), "ReLU")\n' \
+            '  def _backward():\n    self.grad += (out.data > 0) * out.grad\n  out._backward = _backward\n' \
+            '  return out\n\nValue.relu = relu'
+    nb = lecture_notebook(value=value, neuron=patch + '\n\n' + NEURON)
+    graded = grade_notebook(save(nb, tmp_path), ['derived_ops'])
+    assert graded.report.full_marks, statuses(graded)
+    cell = number(nb, patch + '\n\n' + NEURON)
+    assert (f'cell {cell} adds to Value after it is defined: graded as part of engine.py, as running the notebook '
+            'from the top does') in graded.problems

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from grader.notebook import cells
 from grader.notebook.python import defined as defined_in_tree
-from grader.notebook.python import parse
+from grader.notebook.python import extended, parse
 
 Origin = tuple[int, int] | None  # (cell number, line in that cell), or None for a line the grader added
 
@@ -39,6 +39,7 @@ class Choice:
     last: dict[str, int] = field(default_factory=dict)  # each name -> the cell that defines it last
     redefined: dict[tuple[int, ...], list[str]] = field(default_factory=dict)  # cells -> names defined in each
     untagged: list[int] = field(default_factory=list)  # chosen cells that lack the file's tag
+    extending: dict[int, list[str]] = field(default_factory=dict)  # later cells that add to its classes
     recognised_by: list[str] = field(default_factory=list)  # the names that recognised them
 
 
@@ -71,12 +72,19 @@ def choose(found: list[Cell], name: str) -> Choice:
         parts = [c for c in candidates if c.number in last.values()]
     else:
         parts = [candidates[-1]]
-    choice = Choice(parts, last)
+    extending = {}
+    for c in found if name.endswith('.py') else []:
+        tree = parse(c.source)
+        added = [n for n in sorted(extended(tree)) if n in last and c.number > last[n]] if tree is not None else []
+        if added and c not in parts:
+            extending[c.number] = added
+    choice = Choice(sorted(parts + [c for c in found if c.number in extending], key=lambda c: c.number), last,
+                    extending=extending)
     for n in last:
         where = tuple(c.number for c in candidates if n in defines[c.number])
         if len(where) > 1:
             choice.redefined.setdefault(where, []).append(n)
-    choice.untagged = [c.number for c in parts if tag not in c.tags]
+    choice.untagged = [c.number for c in parts if tag not in c.tags]  # the cells that define, not those that add
     order = cells.signature(name)
     choice.recognised_by = sorted({n for c in parts if tag not in c.tags for n in defines[c.number]}, key=order.index)
     return choice

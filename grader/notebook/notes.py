@@ -16,6 +16,10 @@ def notes(assembled: Assembled) -> list[str]:
         for where, names in choice.redefined.items():
             out.append(f'{cells.named(names)} {"is" if len(names) == 1 else "are"} defined in cells {numbers(where)}: '
                        'graded the last, as running the notebook from the top does')
+    for name, choice in assembled.choices.items():
+        for cell, names in choice.extending.items():
+            out.append(f'cell {cell} adds to {cells.named(names)} after {"it is" if len(names) == 1 else "they are"} '
+                       f'defined: graded as part of {name}, as running the notebook from the top does')
     recognised = []
     for name, choice in assembled.choices.items():
         if not choice.untagged:

@@ -33,13 +33,31 @@ def bound_names(stmt: ast.stmt) -> list[str]:
     if isinstance(stmt, ast.ImportFrom):
         return [a.asname or a.name for a in stmt.names if a.name != '*']
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
-    return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return [name for t in targets for name in _target_names(t)]
+
+
+def _target_names(target: ast.expr) -> list[str]:
+    """`a` and `b` in `a, *b = ...`; nothing for `Value.relu = ...` or `xs[0] = ...`, which bind no name."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for t in target.elts for n in _target_names(t)]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return []
 
 
 def defined(tree: ast.Module) -> set[str]:
     """Top-level names the cell defines itself (imports aside): what recognises an exercise's cell."""
     return {name for stmt in tree.body if not isinstance(stmt, (ast.Import, ast.ImportFrom))
             for name in bound_names(stmt)}
+
+
+def extended(tree: ast.Module) -> set[str]:
+    """Names whose attributes the cell sets at its top level, as `Value.relu = relu` adds a method to Value."""
+    targets = [t for stmt in tree.body if isinstance(stmt, (ast.Assign, ast.AnnAssign))
+               for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])]
+    return {t.value.id for t in targets if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)}
 
 
 def shown_lines(tree: ast.Module) -> list[int]:
