@@ -23,14 +23,7 @@ MAX_ROUNDS = 20  # helpers that need helpers: deeper than this is not a set-up c
 
 def compose(name: str, parts: list[Cell], found: list[Cell], present: list[str]) -> FileText:
     """The file's text from its cells, with what it needs from other cells added."""
-    lines, origins = [], []
-    for cell in parts:
-        text = cells.from_cell(cell.source, name)
-        tree = parse(text) if name.endswith('.py') else None
-        shown = set(shown_lines(tree)) if tree is not None else set()
-        for number, line in enumerate(text.splitlines(), 1):
-            lines.append('# ' + line if number in shown else line)
-            origins.append((cell.number, number))
+    lines, origins = body(parts, name)
     own = [c.number for c in parts]
     tree = parse('\n'.join(lines)) if name.endswith('.py') else None
     if tree is None:  # a data file, or a syntax error that grading reports
@@ -39,9 +32,8 @@ def compose(name: str, parts: list[Cell], found: list[Cell], present: list[str])
     mine = {n for stmt in tree.body for n in bound_names(stmt)}
     earlier = [f for f in cells.student_files() if f.endswith('.py') and f in present]
     earlier = earlier[:earlier.index(name)] if name in earlier else earlier
-    importable = {n for f in earlier for n in cells.signature(f)}
     chosen = carry(free_names(tree) - exercise_names, exercise_names | mine, max(own), found, name)
-    head, tail = place(chosen, importable, mine)
+    head, tail = place(chosen, {n for f in earlier for n in cells.signature(f)}, mine)
     head_lines, head_origins = _lines(head)
     tail_lines, tail_origins = _lines(tail)
     whole = parse('\n'.join(head_lines + lines + tail_lines))
@@ -53,6 +45,19 @@ def compose(name: str, parts: list[Cell], found: list[Cell], present: list[str])
     text = '\n'.join(top + head_lines + lines + bottom + tail_lines) + '\n'
     origins = [None] * len(top) + head_origins + origins + [None] * len(bottom) + tail_origins
     return FileText(text, origins, own, top, [(cell, _describe(source)) for cell, _, source in head + tail])
+
+
+def body(parts: list[Cell], name: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """The file's own lines, from its cells in order, with lines that only show something commented out."""
+    lines, origins = [], []
+    for cell in parts:
+        text = cells.from_cell(cell.source, name)
+        tree = parse(text) if name.endswith('.py') else None
+        shown = set(shown_lines(tree)) if tree is not None else set()
+        for number, line in enumerate(text.splitlines(), 1):
+            lines.append('# ' + line if number in shown else line)
+            origins.append((cell.number, number))
+    return lines, origins
 
 
 Carried = tuple[int, ast.stmt, str]  # (cell, statement, the statement's own text)
