@@ -27,6 +27,11 @@ def test_code_run_then_edited_and_saved_is_saved():
     assert unsaved(runs, ['b = 3'], saved_at=30.0, current=2) == []
 
 
+def test_cells_that_only_show_something_never_count():
+    runs = Runs(['', 'check("nn")', 'print(a.grad)\nL', 'Value.relu = relu'], recording_since=50.0)
+    assert unsaved(runs, [], saved_at=30.0, current=9) == [3], 'only the cell that adds to Value changes the grade'
+
+
 def test_runs_before_recording_count_as_after_a_save_that_came_before_it():
     runs = Runs(['', 'b = 3'], recording_since=50.0)
     assert unsaved(runs, ['b = 2'], saved_at=30.0, current=2) == [1], 'saved before check() was first used: ask'

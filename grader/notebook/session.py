@@ -3,16 +3,22 @@
 check() grades the saved file, so code that ran but is not saved would be graded as it was before.
 The kernel's history (`In`) has the source of every cell it ran, by execution count. A cell ran
 code the file does not hold when its source is in no code cell of the file, and it ran after the
-file was last saved. When each cell ran is recorded from the first check() or import_cells() on;
-for a cell that ran before that, the run counts as after the save unless the file was saved later.
+file was last saved. When each cell ran is recorded from the first check() on; a cell that ran
+before that counts as run after the save, unless the file was saved later. Cells that only show
+something (`check("nn")`, `print(a.grad)`) define nothing the grader reads, so they never count.
 """
 from __future__ import annotations
 
 import os
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from grader.notebook.python import bound_names, extended, parse
+
+_RECORDED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # shell -> its Runs, once per kernel
 
 
 class NotebookNotFound(LookupError):
@@ -38,7 +44,7 @@ def unsaved(runs: Runs, saved: list[str], saved_at: float, current: int) -> list
     held = {normal(s) for s in saved}
     late = []
     for count, source in enumerate(runs.sources):
-        if count == current or not normal(source) or normal(source) in held:
+        if count == current or not defines(source) or normal(source) in held:
             continue
         started = runs.started.get(count, runs.recording_since)
         if started >= saved_at:
@@ -46,16 +52,23 @@ def unsaved(runs: Runs, saved: list[str], saved_at: float, current: int) -> list
     return late
 
 
+def defines(source: str) -> bool:
+    """Whether a cell's code could change what is graded: it defines or adds to a name (or cannot be read)."""
+    tree = parse(source)
+    if tree is None:
+        return bool(normal(source))
+    return bool(extended(tree)) or any(bound_names(stmt) for stmt in tree.body)
+
+
 def record_runs(shell: Any) -> Runs:
     """The shell's history, with the start of every run from now on recorded (once per kernel)."""
-    recorder = getattr(shell, '_grader_runs', None)
+    recorder = _RECORDED.get(shell)
     if recorder is None:
-        recorder = Runs(shell.history_manager.input_hist_raw, recording_since=time.time())
+        recorder = _RECORDED[shell] = Runs(shell.history_manager.input_hist_raw, recording_since=time.time())
 
         def started(info: Any = None) -> None:
             recorder.started[shell.execution_count] = time.time()
         shell.events.register('pre_run_cell', started)
-        shell._grader_runs = recorder
     recorder.sources = shell.history_manager.input_hist_raw
     return recorder
 
