@@ -8,6 +8,7 @@ from pathlib import Path
 from grader import catalog
 from grader.atomic import write_atomic
 from grader.catalog import Exercise
+from grader.results import Report
 
 
 def state_file() -> Path:
@@ -39,9 +40,7 @@ def _seen(path: Path) -> dict[str, int]:
     return {k: v for k, v in data.items() if type(v) is int and v >= 0} if isinstance(data, dict) else {}
 
 
-def current(submission: Path) -> Exercise | None:
+def current(report: Report) -> Exercise | None:
     """The exercise the student is on: the first that does not pass, or None with full marks."""
-    from grader.grading import grade
-
-    first = grade(submission).first_failing
+    first = report.first_failing
     return catalog.get(first.id) if first else None

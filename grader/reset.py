@@ -32,7 +32,7 @@ class ResetResult:
 def reset(submission: Path, exercise_id: str, stub_of: Callable[[str], str] | None = None) -> ResetResult:
     """Restore the exercise's stubs in submission; every file changed is first copied into .backups/."""
     ex = catalog.get(exercise_id)
-    stub_of = stub_of or _pristine_stub
+    stub_of = stub_of or pristine_stub
     submission = Path(submission)
     if not submission.is_dir():
         raise ResetError(f'{submission} is not a folder of exercises')
@@ -158,10 +158,11 @@ def backup(path: Path, folder: Path) -> Path:
     return target
 
 
-def _pristine_stub(name: str) -> str:
-    from grader.publish import PublishError, pristine_stub
+def pristine_stub(name: str) -> str:
+    """The untouched stub of a student file, or ResetError saying why there is none."""
+    from grader.publish import PublishError, pristine_stub as published
 
     try:
-        return pristine_stub(name)
+        return published(name)
     except PublishError as e:
         raise ResetError(str(e)) from None

@@ -5,16 +5,19 @@ from pathlib import Path
 
 import click
 
-from grader.commands.options import cannot_write, default_submission, exercise_ids
+from grader.commands.options import cannot_write, exercise_ids
+from grader.commands.work import NOTEBOOK, find_work, work_folder
 
 
 @click.command(short_help="Draw an exercise's failing graph (or the lecture's).")
 @click.argument('exercise', required=False)
 @click.option('--submission', '-s', type=click.Path(path_type=Path), default=None,
-              help='The folder whose engine builds the graph (default: ./exercises).')
+              help='The folder whose engine builds the graph (default: found from here, as git finds its '
+                   'repository).')
+@NOTEBOOK
 @click.option('--out', '-o', type=click.Path(path_type=Path), default=Path('graph.svg'),
               help='Where to write the drawing: .svg, .png or .dot (default: graph.svg).')
-def graph(exercise: str | None, submission: Path | None, out: Path) -> None:
+def graph(exercise: str | None, submission: Path | None, notebook: Path | None, out: Path) -> None:
     """Draw EXERCISE's first failing graph, or without EXERCISE the lecture's L = d * f.
 
     Every node shows its label, your data and grad, and the expected values where they differ;
@@ -23,12 +26,13 @@ def graph(exercise: str | None, submission: Path | None, out: Path) -> None:
     from grader import drawing
     from grader.graphs import GraphError, failing_graph, lecture_graph
 
-    folder = default_submission(submission)
     ex_id = exercise_ids((exercise,))[0] if exercise else None
+    work = find_work(submission, notebook)
     if Path(out).suffix.lower() not in drawing.FORMATS:
         raise click.BadParameter(f'{out}: the file name must end in .svg, .png or .dot', param_hint='--out')
     try:
-        nodes = failing_graph(folder, ex_id) if ex_id else lecture_graph(folder)
+        with work_folder(work) as folder:
+            nodes = failing_graph(folder, ex_id) if ex_id else lecture_graph(folder)
     except GraphError as e:
         raise click.ClickException(str(e)) from None
     try:

@@ -11,20 +11,21 @@ from grader import catalog
 from grader.catalog import UnknownExercise
 
 SUBMISSION = click.option('--submission', '-s', type=click.Path(path_type=Path), default=None,
-                          help='The folder to grade (default: ./exercises).')
+                          help='The folder to grade, or a folder that holds exercises/ (default: found from '
+                               'here, as git finds its repository).')
 COLOR = click.option('--color/--no-color', default=None,
                      help='Colour the output (default: on a terminal, unless NO_COLOR is set).')
 
 
 def default_submission(submission: Path | None) -> Path:
-    """The folder to grade: as given, else ./exercises, with a clear error when it is missing."""
-    folder = submission or Path('exercises')
-    if not folder.exists():
-        where = f"there is no folder '{folder}'" if submission else 'there is no exercises/ folder here'
-        raise click.UsageError(f'{where}: run grade from the project folder, or pass --submission DIR')
-    if not folder.is_dir():
-        raise click.UsageError(f"'{folder}' is not a folder")
-    return folder
+    """The folder of exercise files to work on, found as `grade` finds it; a usage error for a notebook."""
+    from grader.commands.work import find_work
+
+    work = find_work(submission, None)
+    if work.notebook is not None:
+        raise click.UsageError(f'found the notebook {work.notebook}, not a folder of exercise files: '
+                               f'pass --notebook {work.notebook}')
+    return work.folder
 
 
 def exercise_ids(names: tuple[str, ...]) -> list[str]:

@@ -19,19 +19,25 @@ WELCOME = """# micrograd, step by step
 Rebuild micrograd, the tiny autograd engine of the lecture *The spelled-out intro to neural
 networks and backpropagation*, one exercise at a time.
 
-- Each code cell below holds one file of the exercises; its tag says which, such as
-  `file:engine.py`. Replace each `raise NotImplementedError(...)` with your code, then run the cell.
+- Run the set-up cell below first. Each code cell after it holds one file of the exercises; its tag
+  says which, such as `file:engine.py`. Replace each `raise NotImplementedError(...)` with your
+  code, then run the cell.
 - Run the cells from the top: later cells use what earlier ones define. After you change the
   `engine.py` cell, run it again, then the cells below it.
-- Imports between the files, such as `# from engine import Value`, stay commented out here,
-  because an earlier cell already defined those names. The grader puts them back.
-- Save, then grade your work from the folder that holds this notebook: `grade check --notebook {name}`
-  in a terminal, or `!grade check --notebook {name}` in a cell (one exercise:
-  `grade check forward_ops --notebook {name}`). Line numbers in the feedback count lines within
-  the cell. `grade hint EXERCISE` gives hints.
+- To grade an exercise, save the notebook (Ctrl-S), then run its `check(...)` cell, such as
+  `check("forward_ops")`. It grades the saved file, in the same sandbox as the `grade` command, and
+  says so if you ran code you have not saved. `check()` grades every exercise. In a terminal:
+  `grade check --notebook {name}`, and `grade hint EXERCISE` for hints.
+- Line numbers in the feedback count lines within the cell: engine.py:12 is line 12 of the
+  `engine.py` cell.
+- Imports between the files, such as `# from engine import Value`, stay commented out here, because
+  an earlier cell already defined those names. The grader puts them back. Uncommented, they work too.
 - Keep the cells' tags. If one gets lost, the grader recognises a cell by what it defines, such as
-  `class Value`, and tells you so.
+  `class Value`, and tells you so. If you write a class again in a new cell, the last one counts, as
+  it does when you run the notebook from the top.
 """
+SETUP = """from grader.notebook import check, draw_dot, import_cells
+import_cells()  # lets `from engine import Value` in a cell find the Value this notebook defines"""
 
 
 class BuildError(Exception):
@@ -51,7 +57,8 @@ def exercise_intro(number: int, ex: catalog.Exercise, new_files: list[str], name
         parts.append(f'{what} in the `{file}` cell {where}')
     return (f'## {number}. {markdown(ex.title)}\n\n{markdown(ex.intro)}\n\n'
             f"**Write:** {'; '.join(parts)}.  \n"
-            f'**Check:** `grade check {ex.id} --notebook {name}`. **Stuck?** `grade hint {ex.id}`')
+            f'**Check:** save, then run `check("{ex.id}")` below, or `grade check {ex.id} --notebook {name}` '
+            f'in a terminal. **Stuck?** `grade hint {ex.id}`')
 
 
 def notebook_text(exercises_dir: Path, name: str = NOTEBOOK) -> str:
@@ -59,6 +66,7 @@ def notebook_text(exercises_dir: Path, name: str = NOTEBOOK) -> str:
     exercises_dir = Path(exercises_dir)
     nb = v4.new_notebook(metadata=METADATA)
     nb.cells.append(v4.new_markdown_cell(WELCOME.format(name=name), id='welcome', metadata={'tags': ['welcome']}))
+    nb.cells.append(v4.new_code_cell(SETUP, id='setup', metadata={'tags': ['setup']}))
     placed: set[str] = set()
     for number, ex in enumerate(catalog.load(), 1):
         new_files = [f for f in ex.files if f not in placed]
@@ -70,6 +78,8 @@ def notebook_text(exercises_dir: Path, name: str = NOTEBOOK) -> str:
             placed.add(file)
         for tag, source in DRAWINGS.get(ex.id, ()):
             nb.cells.append(v4.new_code_cell(source, id=cells.cell_id(tag), metadata={'tags': [tag]}))
+        tag = f'check:{ex.id}'
+        nb.cells.append(v4.new_code_cell(f'check("{ex.id}")', id=cells.cell_id(tag), metadata={'tags': [tag]}))
     nbformat.validate(nb)
     return nbformat.writes(nb)
 

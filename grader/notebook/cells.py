@@ -2,7 +2,9 @@
 
 Every file is one code cell tagged `file:<name>`. In a notebook all cells share one namespace, so
 `from engine import Value` would fail there: building comments such an import out, and extracting
-puts it back, which keeps every line where it was (and feedback's line numbers right).
+puts it back, which keeps every line where it was (and feedback's line numbers right). Extracting
+also reads `from micrograd.engine import ...` as the exercise file it names, and comments out a
+file's import of itself, which a cell shared by two files would otherwise run.
 """
 from __future__ import annotations
 
@@ -10,11 +12,13 @@ import re
 from functools import lru_cache
 
 from grader import catalog
+from grader.notebook.python import without_magics
 
 FILE_TAG = 'file:'
 EXERCISE_TAG = 'exercise:'
 IMPORT = re.compile(r'^(?P<indent>[ \t]*)(?P<stmt>(?:from|import) (?P<module>\w+)\b.*)$')
 COMMENTED = re.compile(r'^(?P<indent>[ \t]*)# (?P<stmt>(?:from|import) (?P<module>\w+)\b.*)$')
+MICROGRAD = re.compile(r'^(?P<indent>[ \t]*)from micrograd\.(?P<module>\w+)(?P<rest> import\b.*)$')
 DEFINED = re.compile(r'^(?:(?:async\s+)?def|class)\s+(\w+)|^(\w+)\s*=', re.MULTILINE)
 
 
@@ -42,14 +46,18 @@ def to_cell(text: str, name: str) -> str:
 
 
 def from_cell(source: str, name: str) -> str:
-    """A cell's source as the file's text: sibling imports restored, magics commented out."""
+    """A cell's source as the file's text, line for line: sibling imports restored, magics commented out."""
     if not name.endswith('.py'):
         return source if source.endswith('\n') else source + '\n'
     lines = []
-    for line in source.splitlines():
+    for line in without_magics(source).splitlines():
         line = _swap(line, COMMENTED, '{indent}{stmt}')
-        if re.match(r'[ \t]*[%!]', line):
-            line = re.sub(r'^([ \t]*)', r'\1# ', line, count=1)  # IPython magics and shell escapes
+        found = MICROGRAD.match(line)
+        if found and found['module'] in modules():
+            line = f"{found['indent']}from {found['module']}{found['rest']}"
+        found = IMPORT.match(line)
+        if found and found['module'] == name[:-3]:
+            line = f"{found['indent']}# {found['stmt']}"
         lines.append(line)
     return '\n'.join(lines) + '\n'
 
@@ -73,16 +81,8 @@ def named(names: list[str] | tuple[str, ...], most: int = 3) -> str:
 
 
 def defined(source: str) -> set[str]:
-    """Top-level names a cell defines, read without running or even parsing it."""
+    """Top-level names a cell defines, read without running or even parsing it (TOML, or broken Python)."""
     return {m[0] or m[1] for m in DEFINED.findall(source)}
-
-
-def recognise(source: str) -> str | None:
-    """The student file a cell holds, judged by the names it defines, or None."""
-    names = defined(source)
-    scores = {name: len(names.intersection(signature(name))) for name in student_files()}
-    best = max(scores, key=lambda n: scores[n])
-    return best if scores[best] else None
 
 
 def owners(name: str) -> list[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from grader.grading import grade
 from grader.notebook.extract import submission_from_notebook
+from grader.notebook.locations import relocate
 from grader.results import Report
 from grader.sandbox.limits import Limits
 
@@ -25,11 +26,12 @@ def grade_notebook(path: Path, exercise_ids: list[str] | None = None, limits: Li
         submission = submission_from_notebook(path, Path(tmp) / 'submission')
         report = grade(submission.folder, exercise_ids, limits)
     report.submission = str(path)
+    relocate(report, submission.texts)
     return NotebookReport(report, submission.problems)
 
 
 def problems_text(problems: list[str], path: Path) -> str:
     """How to read the report for a notebook, and what the notebook lacked, for the terminal."""
-    lines = [f'Grading the cells of {path}: a file in the feedback is the cell tagged with it '
-             '(engine.py:12 is line 12 of the file:engine.py cell).']
+    lines = [f'Grading the cells of {path}: engine.py:12 in the feedback is line 12 of the cell that holds '
+             'engine.py, and cells are counted from the top of the notebook.']
     return '\n'.join(lines + [f' ! {p}' for p in problems])

@@ -41,3 +41,8 @@ def draw(root: object, title: str = '') -> InlineGraph:
         return InlineGraph(source, svg=graphviz.Source(source).pipe(format='svg').decode('utf-8'))
     except graphviz.ExecutableNotFound:
         return InlineGraph(source, message=f"Graphviz's `dot` program could not run. {INSTALL}")
+
+
+def draw_dot(root: object, title: str = '') -> InlineGraph:
+    """The lecture's name for draw(): the graph of every Value that root was computed from."""
+    return draw(root, title)
