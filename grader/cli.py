@@ -66,9 +66,10 @@ def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | 
 @SUBMISSION
 @NOTEBOOK
 @COLOR
-def list_(submission: Path | None, notebook: Path | None, color: bool | None) -> None:
+@limit_options
+def list_(submission: Path | None, notebook: Path | None, color: bool | None, limits: Limits) -> None:
     """Show your progress through the exercises."""
-    report = grade_work(find_work(submission, notebook))
+    report = grade_work(find_work(submission, notebook), limits=limits)
     click.echo(render.table(report, use_color(color)))
     nxt = report.first_failing
     click.echo(f'\nNext: {nxt.id} — {nxt.title}' if nxt else '\nAll done: full marks.')
@@ -80,14 +81,16 @@ def list_(submission: Path | None, notebook: Path | None, color: bool | None) ->
 @NOTEBOOK
 @click.option('--all', 'show_all', is_flag=True, help='Show every hint at once.')
 @click.option('--reset', is_flag=True, help='Start this exercise\'s hints from the first again.')
-def hint(exercise: str | None, submission: Path | None, notebook: Path | None, show_all: bool, reset: bool) -> None:
+@limit_options
+def hint(exercise: str | None, submission: Path | None, notebook: Path | None, show_all: bool, reset: bool,
+         limits: Limits) -> None:
     """Show the next hint for EXERCISE, or for the exercise you are on (each call reveals one more)."""
     from grader import hints
 
     if exercise:
         ex = catalog.get(exercise_ids((exercise,))[0])
     else:
-        ex = hints.current(grade_work(find_work(submission, notebook), notes=False))
+        ex = hints.current(grade_work(find_work(submission, notebook), limits=limits, notes=False))
     if ex is None:
         click.echo('Every exercise passes: no hints needed.')
         return

@@ -5,6 +5,9 @@ from pathlib import Path
 
 import click
 
+from grader.sandbox.limits import Limits
+
+from grader.commands.limits import limit_options
 from grader.commands.options import cannot_write, exercise_ids
 from grader.commands.work import NOTEBOOK, find_work, work_folder
 
@@ -17,7 +20,8 @@ from grader.commands.work import NOTEBOOK, find_work, work_folder
 @NOTEBOOK
 @click.option('--out', '-o', type=click.Path(path_type=Path), default=Path('graph.svg'),
               help='Where to write the drawing: .svg, .png or .dot (default: graph.svg).')
-def graph(exercise: str | None, submission: Path | None, notebook: Path | None, out: Path) -> None:
+@limit_options
+def graph(exercise: str | None, submission: Path | None, notebook: Path | None, out: Path, limits: Limits) -> None:
     """Draw EXERCISE's first failing graph, or without EXERCISE the lecture's L = d * f.
 
     Every node shows its label, your data and grad, and the expected values where they differ;
@@ -32,7 +36,7 @@ def graph(exercise: str | None, submission: Path | None, notebook: Path | None, 
         raise click.BadParameter(f'{out}: the file name must end in .svg, .png or .dot', param_hint='--out')
     try:
         with work_folder(work) as folder:
-            nodes = failing_graph(folder, ex_id) if ex_id else lecture_graph(folder)
+            nodes = failing_graph(folder, ex_id, limits) if ex_id else lecture_graph(folder, limits)
     except GraphError as e:
         raise click.ClickException(str(e)) from None
     try:
