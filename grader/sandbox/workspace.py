@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CHILD_FILES = ('child.py', 'probes.py', 'guard.py')
+CHILD_FILES = ('child.py', 'probes.py', 'probe_functions.py', 'guard.py')
 VERSION_TEST = 'import sys; sys.exit(sys.version_info < (3, 10))'
 
 
