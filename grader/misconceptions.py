@@ -86,6 +86,11 @@ MISCONCEPTIONS: dict[str, Misconception] = {
         "self.w is a list of Values and self.b is one Value: + cannot join them, so Python hands the "
         "list to your Value's __radd__, which fails inside engine.py. The bug is in parameters(), not "
         "in the engine: put b in a list of its own, self.w + [self.b].", ''),
+    'mlp_last_layer_linear': Misconception(
+        "the MLP's last layer is linear",
+        "Your MLP builds its last layer with nonlin=False, as micrograd's repository does for its "
+        "classifier. The lecture's MLP, the one this exercise asks for, uses tanh neurons in every "
+        "layer, the last one too: its outputs lie between -1 and 1, like the targets.", r'nonlin|Layer\('),
     'neuron_no_tanh': Misconception(
         'the Neuron never applies tanh',
         "Your Neuron returns w . x + b as it is. The lecture's neuron squashes it through tanh: return "

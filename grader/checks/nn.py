@@ -43,12 +43,14 @@ def same_outputs(outputs, got):
         len(o) == len(g['values']) and all(map(close, o, g['values'])) for o, g in zip(outputs, got))
 
 
-def reference_outputs(call, nonlin=True, bias=True):
-    """The reference model's outputs for the call's inputs, optionally with every neuron linear or unbiased."""
+def reference_outputs(call, nonlin=True, bias=True, last_linear=False):
+    """The reference model's outputs for the call's inputs, optionally with neurons linear or unbiased."""
     model = getattr(ref_nn, call['cls'])(*call['args'], **call['kwargs'])
     set_params(structure(model), [[n[:-1] + [n[-1] if bias else 0.0] for n in layer] for layer in call['params']])
-    for neuron in [n for layer in getattr(model, 'layers', [model]) for n in getattr(layer, 'neurons', [layer])]:
-        neuron.nonlin = neuron.nonlin and nonlin
+    layers = getattr(model, 'layers', [model])
+    for k, layer in enumerate(layers):
+        for neuron in getattr(layer, 'neurons', [layer]):
+            neuron.nonlin = neuron.nonlin and nonlin and not (last_linear and k == len(layers) - 1)
     outputs = []
     for x in call['inputs']:
         y = model([Value(v) for v in x])
@@ -66,6 +68,9 @@ def expect_known_mistakes(student, got, expected, text, call):
     if call['kwargs'].get('nonlin', True) and same_outputs(reference_outputs(call, nonlin=False), got['outputs']):
         fail('the neurons\' outputs are w . x + b, never passed through tanh', text, misconception='neuron_no_tanh',
              where=student.locate('nn', 'Neuron.__call__', 'neuron_no_tanh'))
+    if call['cls'] == 'MLP' and same_outputs(reference_outputs(call, last_linear=True), got['outputs']):
+        fail('the MLP\'s last layer is linear', text, misconception='mlp_last_layer_linear',
+             where=student.locate('nn', 'MLP.__init__', 'mlp_last_layer_linear'))
 
 
 def expect_outputs(got, expected, text):
