@@ -1,22 +1,20 @@
 """Hidden checks for `derived_ops`: -, /, the reflected ops, relu and sum()."""
 import pytest
 
-from grader.checking import Graph, close, expect_graph
+from grader.checking import Graph, close, expect_graph, name
 from grader.checking.recipe import Const
 from grader.checking.strategies import check_random_graphs
 from grader.checking.student import CheckFailed
-from grader.misconceptions import MISCONCEPTIONS
 
 
-def check(student, g, misconception='', signature=lambda diffs: False):
-    """expect_graph, naming a known mistake when the differences are its signature."""
+def check(student, g, misconception='', signature=lambda diffs: False, symbol=''):
+    """expect_graph, naming a known mistake (in the student's method `symbol`) when the differences are its signature."""
     try:
         expect_graph(student, g)
     except CheckFailed as failure:
         feedback = failure.feedback
         if misconception and not feedback.misconception and feedback.diffs and signature(feedback.diffs):
-            feedback.misconception = misconception
-            feedback.diagnosis = MISCONCEPTIONS[misconception].explanation
+            name(feedback, misconception, student.locate('engine', symbol, misconception))
         raise
 
 
@@ -78,7 +76,8 @@ def test_reflected_sub_div(student, op):
     """2 - a and 2 / a call __rsub__ and __rtruediv__: other - self, other / self"""
     swapped = -1.5 - 2 if op == 'sub' else -1.5 / 2
     check(student, reflected(op, 2, -1.5), 'reflected_swapped',
-          lambda diffs: any(d.node == 'c' and d.field == 'data' and close(swapped, d.got) for d in diffs))
+          lambda diffs: any(d.node == 'c' and d.field == 'data' and close(swapped, d.got) for d in diffs),
+          f'Value.__r{op}__')
 
 
 @pytest.mark.parametrize('x', [-1.5, 2.0])
@@ -87,7 +86,7 @@ def test_relu(student, x):
     g = Graph()
     a = leaf(g, x, 'a', 0.25)
     g.drive(g.mul(g.unary('relu', a, 'b'), g.leaf(3.0, 'w'), 'c'))
-    check(student, g, 'relu_gradient', lambda diffs: all(d.field == 'grad' for d in diffs))
+    check(student, g, 'relu_gradient', lambda diffs: all(d.field == 'grad' for d in diffs), 'Value.relu')
 
 
 def test_sum(student):

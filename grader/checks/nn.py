@@ -4,6 +4,7 @@ import pytest
 from grader.checking import CheckFailed, close, name
 from grader.checking import reference
 from grader.checking.compare import shown
+from grader.checking.student import cut
 from grader.results import Feedback, NodeDiff
 from grader.sandbox.probe_functions import set_params, structure
 from micrograd_ref import nn as ref_nn
@@ -28,7 +29,7 @@ def compare(student, cls, args, kwargs=None, zero_grad=False):
     got = student.run('module', call, MODULES, expression=text)
     expected = reference.run('module', call)
     if got['shape'] != expected['shape']:
-        raise CheckFailed(Feedback(f'{text} has neurons of {got["shape"]} inputs per layer; expected {expected["shape"]}',
+        raise CheckFailed(Feedback(f'{text} has neurons of {cut(str(got["shape"]), 200)} inputs per layer; expected {expected["shape"]}',
                                    hint='Neuron keeps its weights in .w and bias in .b; Layer keeps .neurons; MLP keeps .layers.'))
     return got, expected, text, call
 
