@@ -135,3 +135,14 @@ def test_nan_equals_nothing_and_an_infinity_only_itself():
     assert close(math.inf, math.inf) and close(-math.inf, -math.inf)
     assert not close(math.inf, -math.inf) and not close(1e308, math.inf) and not close(math.inf, 1e308)
     assert close(0.1 + 0.2, 0.3) and not close(1.0, True) and not close(1.0, '1.0')
+
+
+def test_strings_from_student_code_are_cut_before_feedback():
+    from grader.checking.student import feedback_for_error
+    flood = 'x' * 1_000_000
+    for error in ({'kind': 'exception', 'type': flood, 'message': flood, 'frames': [[flood, 3, flood, flood]]},
+                  {'kind': 'syntax', 'file': flood, 'line': flood, 'text': flood, 'message': flood},
+                  {'kind': 'not_implemented', 'message': 'derivatives:' + flood},
+                  {'kind': 'exception', 'type': 'ContractError', 'message': flood}):
+        fb = feedback_for_error(error, 'derivatives', output=flood)
+        assert sum(len(str(v)) for v in vars(fb).values()) < 20_000, error['kind']

@@ -80,9 +80,9 @@ def feedback_for_error(error: dict, exercise: str, output: str = '') -> Feedback
                             blocked_by=blocked, output=output)
         return Feedback(f'not implemented yet: {message}', where=where, kind='not_implemented', output=output)
     if kind == 'syntax':
-        place = f"{error.get('file')}:{error.get('line')}"
+        place = f"{cut(str(error.get('file')), 100)}:{cut(str(error.get('line')), 20)}"
         return Feedback(f'syntax error in {place}: {message}', where=place, kind='syntax',
-                        expression=f"    {str(error.get('text', '')).strip()}")
+                        expression=f"    {cut(str(error.get('text', '')).strip(), 500)}")
     if kind == 'missing_file':
         return Feedback(f'{message} is missing from the submission folder', kind='missing_file')
     if kind in ('timeout', 'crash', 'protocol'):
