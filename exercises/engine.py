@@ -2,7 +2,12 @@ import math
 
 
 class Value:
-    """ stores a single scalar value and its gradient """
+    """ stores a single scalar value and its gradient
+
+    What the checks call and read, exercise by exercise, is in docs/contract/: forward_ops.md
+    (+ and *), local_backward.md (their _backward, **, exp and tanh), backward.md (backward),
+    derived_ops.md (-, /, the reflected ops, relu and sum) and softmax.md (log).
+    """
 
     def __init__(self, data, _children=(), _op='', label=''):
         self.data = data

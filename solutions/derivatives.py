@@ -3,14 +3,15 @@ def f(x):
 
 
 def numerical_derivative(f, x, h=0.0001):
-    """ the slope of f at x: rise over run, from x to x + h """
+    """ the slope of f at x: rise over run, from x to x + h (checked as in docs/contract/derivatives.md) """
     # BEGIN SOLUTION derivatives: numerical_derivative
     return (f(x + h) - f(x)) / h
     # END SOLUTION
 
 
 def symmetric_derivative(f, x, h=0.0001):
-    """ the slope of f at x from a step of h to either side: (f(x+h) - f(x-h)) / 2h """
+    """ the slope of f at x from a step of h to either side: (f(x+h) - f(x-h)) / 2h
+    (checked as in docs/contract/derivatives.md) """
     # BEGIN SOLUTION derivatives: symmetric_derivative
     return (f(x + h) - f(x - h)) / (2 * h)
     # END SOLUTION

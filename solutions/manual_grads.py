@@ -2,13 +2,14 @@ from engine import Value
 
 
 def build_L():
-    """ the lecture's L = d * f, with every .grad filled in by hand """
-    a = Value(2.0, label='a')
-    b = Value(-3.0, label='b')
-    c = Value(10.0, label='c')
+    """ the lecture's L = d * f, with every .grad filled in by hand
+    (checked as in docs/contract/manual_grads.md) """
+    a = Value(2.0); a.label = 'a'
+    b = Value(-3.0); b.label = 'b'
+    c = Value(10.0); c.label = 'c'
     e = a*b; e.label = 'e'
     d = e + c; d.label = 'd'
-    f = Value(-2.0, label='f')
+    f = Value(-2.0); f.label = 'f'
     L = d * f; L.label = 'L'
 
     # backpropagate by hand, from L towards the leaves, with the chain rule:

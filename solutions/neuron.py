@@ -2,7 +2,7 @@ from engine import Value
 
 
 def build_neuron():
-    """ the lecture's single neuron: o = tanh(x1*w1 + x2*w2 + b) """
+    """ the lecture's single neuron: o = tanh(x1*w1 + x2*w2 + b) (checked as in docs/contract/neuron.md) """
     # inputs x1 = 2.0, x2 = 0.0; weights w1 = -3.0, w2 = 1.0; bias b = 6.8813735870195432
     # label the nodes x1, x2, w1, w2, b, n (the pre-activation) and o (the output), and return o
     # BEGIN SOLUTION neuron: build_neuron
@@ -25,7 +25,8 @@ def build_neuron():
 
 
 def build_neuron_exp():
-    """ the same neuron, with tanh spelled out through exp: (e**2n - 1) / (e**2n + 1) """
+    """ the same neuron, with tanh spelled out through exp: (e**2n - 1) / (e**2n + 1)
+    (checked as in docs/contract/neuron.md) """
     # BEGIN SOLUTION neuron: build_neuron_exp
     x1 = Value(2.0, label='x1')
     x2 = Value(0.0, label='x2')

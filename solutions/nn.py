@@ -3,6 +3,7 @@ from engine import Value
 
 
 class Module:
+    """ what the checks call and read of Neuron, Layer and MLP: docs/contract/nn.md """
 
     def zero_grad(self):
         # nn: set the grad of every parameter to 0

@@ -1,5 +1,6 @@
 def softmax(logits):
-    """ turn a list of Values into probabilities that sum to 1, using exp """
+    """ turn a list of Values into probabilities that sum to 1, using exp
+    (checked as in docs/contract/softmax.md) """
     # BEGIN SOLUTION softmax: softmax
     counts = [logit.exp() for logit in logits]
     denominator = sum(counts)
@@ -8,7 +9,8 @@ def softmax(logits):
 
 
 def nll(logits, target):
-    """ the negative log-likelihood of the class `target` under softmax(logits), using log """
+    """ the negative log-likelihood of the class `target` under softmax(logits), using log
+    (checked as in docs/contract/softmax.md) """
     # BEGIN SOLUTION softmax: nll
     probs = softmax(logits)
     return -probs[target].log()

@@ -9,14 +9,16 @@ ys = [1.0, -1.0, -1.0, 1.0]
 
 
 def mse_loss(ypred, ys):
-    """ the lecture's loss: the sum of squared differences between predictions and targets """
+    """ the lecture's loss: the sum of squared differences between predictions and targets
+    (checked as in docs/contract/training.md) """
     # BEGIN SOLUTION training: mse_loss
     return sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))
     # END SOLUTION
 
 
 def train(model, xs, ys, steps=20, lr=0.05):
-    """ gradient descent on mse_loss; returns the loss (a float) at each step """
+    """ gradient descent on mse_loss; returns the loss (a float) at each step
+    (checked as in docs/contract/training.md) """
     # each step: forward pass, zero_grad, backward, then move every parameter against its grad
     # BEGIN SOLUTION training: train
     losses = []

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import ast
+import re
+import shutil
 import textwrap
 
 import pytest
 
-from conftest import ALL_IDS, ROOT, explain
+from conftest import ALL_IDS, ROOT, explain, skip_unless_checks
+from grader.grading import grade
+from mutate import make_submission
 
 E, NN, TRAIN = 'engine.py', 'nn.py', 'train.py'
 
@@ -42,13 +46,24 @@ NEURON_CALL = solution(NN, 'Neuron.__call__')
 
 MSE = solution(TRAIN, 'mse_loss')
 
+ENGINE_EXERCISES = ['forward_ops', 'local_backward', 'backward', 'derived_ops']
+LABEL_KWARG = re.compile(r"^(\s*)(\w+) = Value\((.+), label='([^']*)'\)$", re.MULTILINE)
+
 ALTERNATIVES = {
     'tanh_composed_from_exp': (['local_backward', 'nn'], [
         (E, TANH, method('''
             def tanh(self):
-                # tanh(x) = (e**2x - 1) / (e**2x + 1); the gradient flows back through exp, -, + and /
-                return ((2*self).exp() - 1) / ((2*self).exp() + 1)
+                # tanh(x) = (1 - e**-2x) / (1 + e**-2x) for x >= 0, and its mirror image below 0: e**-2|x| cannot
+                # overflow. The gradient flows back through exp, -, + and /.
+                if self.data >= 0:
+                    e = (-2 * self).exp()
+                    return (1 - e) / (1 + e)
+                e = (2 * self).exp()
+                return (e - 1) / (e + 1)
         '''))]),
+
+    'tanh_through_math_exp': (['local_backward', 'nn'], [
+        (E, 't = math.tanh(self.data)', 'e = math.exp(-2 * abs(self.data))\n        t = math.copysign((1 - e) / (1 + e), self.data)')]),
 
     'sub_and_truediv_with_own_backward': (['derived_ops', 'neuron', 'softmax'], [
         (E, SUB, method('''
@@ -75,7 +90,6 @@ ALTERNATIVES = {
 
                 return out
         '''))]),
-
     'iterative_topo_sort': (['backward'], [
         (E, BACKWARD, method('''
             def backward(self):
@@ -158,6 +172,25 @@ ALTERNATIVES = {
                 act = act + self.b
                 return act.tanh() if self.nonlin else act
         '''))]),
+
+    'prev_is_a_list': (['forward_ops', 'local_backward', 'backward'], [
+        (E, 'self._prev = set(_children)', 'self._prev = list(_children)')]),
+
+    'op_is_any_string': (['forward_ops', 'local_backward', 'backward', 'derived_ops'], [
+        (E, "(self, other), '+')", "(self, other), 'add')"),
+        (E, "(self, other), '*')", "(self, other), '<lambda>')"),
+        (E, "(self,), 'tanh')", "(self,))")]),
+
+    'grad_starts_as_int_and_seed_is_int': (ENGINE_EXERCISES + ['nn', 'training'], [
+        (E, 'self.grad = 0.0\n', 'self.grad = 0\n'), (E, 'self.grad = 1.0\n', 'self.grad = 1\n'),
+        (NN, 'p.grad = 0.0', 'p.grad = 0')]),
+
+    'layer_of_one_returns_a_list': (['nn', 'training'], [
+        (NN, 'return outs[0] if len(outs) == 1 else outs', 'return outs'),
+        (TRAIN, 'ypred = [model(x) for x in xs]', 'ypred = [model(x)[0] for x in xs]')]),
+
+    'neuron_nonlin_is_keyword_only': (['nn', 'training'], [
+        (NN, 'def __init__(self, nin, nonlin=True):', 'def __init__(self, nin, *, nonlin=True):')]),
 }
 
 
@@ -180,4 +213,51 @@ def test_nn_import_styles(grade_patched, style):
 def test_the_solutions_get_full_marks(grade_patched):
     report = grade_patched([], None)
     assert [e.id for e in report.exercises] == ALL_IDS
+    assert report.full_marks, explain(report)
+
+
+STYLES = {  # tests/styles/<name>: the exercises each style implements
+    'repository': ['forward_ops', 'backward', 'derived_ops'],
+    'repository_full': ['forward_ops', 'manual_grads', 'local_backward', 'backward', 'derived_ops', 'neuron', 'nn',
+                        'training', 'softmax'],
+    'eureka': ENGINE_EXERCISES + ['nn', 'training', 'softmax'],
+    'lecture': ['forward_ops', 'manual_grads', 'local_backward', 'backward', 'derived_ops', 'neuron', 'nn', 'training',
+                'softmax'],
+}
+
+
+@pytest.mark.parametrize('style', list(STYLES))
+def test_code_in_the_style_of_public_micrograd_gets_full_marks(tmp_path, style):
+    submission = make_submission(tmp_path)
+    for path in (ROOT / 'tests' / 'styles' / style).glob('*.py'):
+        shutil.copyfile(path, submission / path.name)
+    skip_unless_checks(STYLES[style])
+    report = grade(submission, STYLES[style])
+    assert report.full_marks, explain(report)
+
+
+def rewrite(folder, name, pattern, replacement):
+    path = folder / name
+    text, count = re.subn(pattern, replacement, path.read_text(), flags=re.MULTILINE)
+    assert count, f'{pattern!r} is not in {name}'
+    path.write_text(text)
+
+
+def test_a_value_without_a_label_argument_gets_full_marks(tmp_path):
+    """Value(data, _children=(), _op=''): build_L's given code and the neurons set .label after construction."""
+    submission = make_submission(tmp_path, [(E, "_op='', label=''):", "_op=''):"), (E, '        self.label = label\n', '')])
+    rewrite(submission, 'neuron.py', LABEL_KWARG.pattern, r"\1\2 = Value(\3); \2.label = '\4'")
+    report = grade(submission, ENGINE_EXERCISES + ['manual_grads', 'neuron', 'nn', 'training', 'softmax'])
+    assert report.full_marks, explain(report)
+
+
+def test_values_with_no_labels_and_no_room_for_them_get_full_marks(tmp_path):
+    """__slots__ without label, and no labels anywhere: the grader finds the lecture's nodes by where they sit."""
+    submission = make_submission(tmp_path, [
+        (E, "_op='', label=''):", "_op=''):"), (E, '        self.label = label\n', ''),
+        (E, '    def __init__', "    __slots__ = ('data', 'grad', '_backward', '_prev', '_op')\n\n    def __init__")])
+    rewrite(submission, 'neuron.py', LABEL_KWARG.pattern, r'\1\2 = Value(\3)')
+    for name in ('manual_grads.py', 'neuron.py'):
+        rewrite(submission, name, r"; \w+\.label = '[^']*'$", '')
+    report = grade(submission, ENGINE_EXERCISES + ['manual_grads', 'neuron', 'nn', 'training', 'softmax'])
     assert report.full_marks, explain(report)

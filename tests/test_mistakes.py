@@ -21,7 +21,13 @@ E, NN = 'engine.py', 'nn.py'
 REQUIRED = ['assign_not_accumulate', 'no_chain_rule', 'mul_wrong_factor', 'tanh_uses_input', 'tanh_one_minus_t',
             'exp_uses_input', 'pow_missing_n_minus_one', 'no_topo_sort', 'unreversed_topo', 'no_grad_seed',
             'reset_grads_in_backward', 'rmul_recursion', 'missing_radd', 'no_zero_grad', 'wrong_update_sign',
-            'layer_returns_list']
+            'tanh_square_of_one_minus_t', 'tanh_overflow', 'neuron_returns_n', 'neuron_no_tanh',
+            'softmax_not_normalised', 'nll_no_minus', 'zero_grad_after_backward', 'symmetric_precedence',
+            'parameters_list_plus_value', 'non_stdlib_import']
+# Every op with a backward of its own must be caught setting grads with `=` instead of `+=`.
+ASSIGNING = {'add_assigns', 'mul_assigns', 'mul_assigns_to_other_only', 'pow_assigns', 'exp_assigns', 'tanh_assigns',
+             'relu_assigns', 'log_assigns', 'neg_assigns', 'sub_assigns', 'truediv_assigns', 'radd_assigns',
+             'rmul_assigns', 'rsub_assigns', 'rtruediv_assigns'}
 
 
 def mutant_patches(mutant_id):
@@ -32,6 +38,11 @@ def test_every_required_mistake_has_a_mutant():
     declared = {m.misconception for m in MUTANTS.values()}
     assert set(REQUIRED) <= set(MISCONCEPTIONS)
     assert not set(REQUIRED) - declared, f'no mutant for {sorted(set(REQUIRED) - declared)}'
+
+
+def test_every_op_is_checked_for_accumulation():
+    assert ASSIGNING <= set(MUTANTS), sorted(ASSIGNING - set(MUTANTS))
+    assert {MUTANTS[m].misconception for m in ASSIGNING} == {'assign_not_accumulate'}
 
 
 @pytest.mark.parametrize('mutant', list(MUTANTS.values()), ids=list(MUTANTS))

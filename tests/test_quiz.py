@@ -1,4 +1,6 @@
 """The concept quiz: graded from quiz.toml like any exercise, with explanations for wrong answers."""
+import ast
+import os
 import re
 import shutil
 import sys
@@ -8,6 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from grader import catalog
+from grader.checking.answers import letter_digests, number_digests
+from grader.checks import quiz
 from grader.cli import main
 from grader.grading import grade
 from grader.misconceptions import MISCONCEPTIONS
@@ -68,13 +72,75 @@ def test_unanswered_reads_as_not_answered_yet_with_the_line(tmp_path):
     assert (fb.kind, fb.summary, fb.where) == ('not_implemented', 'not answered yet: q2', f'quiz.toml:{line_of("q2")}')
 
 
-def test_a_wrong_choice_explains_the_right_answer(tmp_path):
+def test_a_wrong_choice_teaches_without_giving_the_answer_away(tmp_path):
     found = checks(answered(tmp_path, **{k: _literal(v) for k, v in KEY.items() if k != 'q5'}, q5='"a"'))
     assert found[''].status == 'failed'
     assert [k for k, c in found.items() if k and not c.passed] == ['q5']
     fb = found['q5'].feedback
     assert fb.summary == 'q5: "a" is not right' and fb.kind == 'wrong'
-    assert fb.hint.startswith('The answer is c.') and 'accumulates' in fb.hint
+    assert 'adds into .grad with +=' in fb.hint and not names_the_answer(fb.hint, 'c')
+
+
+QUESTIONS_BY_KEY = {q.key: q for q in quiz.QUESTIONS}
+
+
+def names_the_answer(text: str, answer) -> bool:
+    """Whether text gives away this answer: its letter as a choice, or its number."""
+    if isinstance(answer, str):
+        return bool(re.search(rf'\banswer is {answer}\b|\({answer}\)|(?<![\w.]){answer}\)|\b{answer}\.\s', text, re.I))
+    return bool(re.search(rf'(?<![\d.]){re.escape(f"{answer:g}")}(?![\d.])', text))
+
+
+@pytest.mark.parametrize('key', list(KEY))
+def test_no_explanation_names_the_right_answer(key):
+    assert not names_the_answer(QUESTIONS_BY_KEY[key].why, KEY[key]), QUESTIONS_BY_KEY[key].why
+
+
+def test_the_shipped_checks_hold_hashes_that_match_the_key_and_not_the_key():
+    for key, answer in KEY.items():
+        q = QUESTIONS_BY_KEY[key]
+        want = letter_digests(key, answer) if isinstance(answer, str) else number_digests(key, answer, q.tolerance)
+        assert q.digests == want, f'{key}: solutions/quiz.toml changed; its digests are now {want!r}'
+    assert 'answer' not in {f for f in quiz.Question.__dataclass_fields__}
+    tree = ast.parse(Path(quiz.__file__).read_text())
+    for call in [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, 'id', '') == 'Question']:
+        key = call.args[0].value
+        held = [c.value for arg in call.args[1:] + [k.value for k in call.keywords if k.arg != 'traps']
+                for c in ast.walk(arg) if isinstance(c, ast.Constant)]
+        assert KEY[key] not in held, f'{key}: the shipped check holds its answer {KEY[key]!r}'
+
+
+def test_a_symlinked_answers_file_is_refused_and_never_echoed(tmp_path):
+    secret = tmp_path / 'secret.toml'
+    secret.write_text('q1 = "b"\nq2 = "ROOT-ONLY SECRET"\n')
+    folder = answered(tmp_path)
+    (folder / 'quiz.toml').unlink()
+    os.symlink(secret, folder / 'quiz.toml')
+    report = grade(folder, ['quiz'])
+    fb = report.exercises[0].checks[0].feedback
+    assert fb.summary == 'quiz.toml is a link: hand in the file itself' and fb.kind == 'syntax'
+    assert 'SECRET' not in repr(report) and report.score == 0
+
+
+@pytest.mark.parametrize('content, summary', [
+    ('q1 = ' + '[' * 5000 + ']' * 5000 + '\n', 'syntax error in quiz.toml'),
+    ('q1 = ' + '{a = ' * 3000 + '1' + '}' * 3000 + '\n', 'syntax error in quiz.toml'),
+    ('# ' + 'x' * 100_000 + '\n', 'quiz.toml is too large'),
+])
+def test_hostile_answers_files_are_the_students_syntax_error(tmp_path, content, summary):
+    folder = answered(tmp_path)
+    (folder / 'quiz.toml').write_text(content)
+    fb = checks(folder)['q1'].feedback
+    assert fb.summary.startswith(summary) and fb.kind == 'syntax', fb
+    assert 'internal error' not in fb.summary
+
+
+def test_an_answers_file_that_is_a_fifo_does_not_block(tmp_path):
+    folder = tmp_path / 'sub'
+    folder.mkdir()
+    os.mkfifo(folder / 'quiz.toml')
+    fb = checks(folder)['q1'].feedback
+    assert fb.summary == 'quiz.toml is not a regular file' and fb.kind == 'syntax'
 
 
 @pytest.mark.parametrize('given', ['"B"', '" b "', '"(b)"', '"b)"'])
@@ -127,7 +193,7 @@ def test_cli_shows_the_explanation(tmp_path):
     assert '✗ q8: the derivative of tanh' in result.output
     assert f'Likely mistake: `1 - t` instead of `1 - t**2` (in quiz.toml:{line_of("q8")})' in result.output
     assert 'q8: 0.2929 is not right' in result.output
-    assert 'Hint: The answer is 0.5: d/dn tanh(n) = 1 - tanh(n)**2' in result.output
+    assert 'Hint: d/dn tanh(n) = 1 - tanh(n)**2, and tanh(n) is the output o' in result.output
 
 
 def _literal(value) -> str:
@@ -143,6 +209,6 @@ def _literal(value) -> str:
 ])
 def test_wrong_answers_that_reveal_a_known_mistake_name_it(tmp_path, key, given, misconception):
     fb = checks(answered(tmp_path, **{key: given}))[key].feedback
-    assert fb.kind == 'wrong' and fb.misconception == misconception and fb.hint.startswith('The answer is')
+    assert fb.kind == 'wrong' and fb.misconception == misconception and fb.hint == QUESTIONS_BY_KEY[key].why
     if misconception:
         assert fb.diagnosis == MISCONCEPTIONS[misconception].explanation

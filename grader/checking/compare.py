@@ -4,14 +4,17 @@ from __future__ import annotations
 import math
 
 from grader.checking import reference
-from grader.checking.recipe import Graph
-from grader.checking.student import CheckFailed, Student
+from grader.checking.recipe import Graph, children
+from grader.checking.student import CheckFailed, Student, cut
 from grader.misconceptions import MISCONCEPTIONS
 from grader.results import Feedback, NodeDiff
 
 REL_TOL, ABS_TOL = 1e-6, 1e-9
 SYMBOL_OF_OP = {'+': 'Value.__add__', '*': 'Value.__mul__', '**': 'Value.__pow__', 'exp': 'Value.exp',
-                'tanh': 'Value.tanh'}
+                'tanh': 'Value.tanh', 'ReLU': 'Value.relu', 'log': 'Value.log', 'neg': 'Value.__neg__',
+                '-': 'Value.__sub__', '/': 'Value.__truediv__'}
+REFLECTED = {'+': 'Value.__radd__', '*': 'Value.__rmul__', '-': 'Value.__rsub__', '/': 'Value.__rtruediv__'}
+OP_OF_STEP = {'add': '+', 'mul': '*', 'sub': '-', 'truediv': '/', 'pow': '**', 'relu': 'ReLU'}
 
 
 def is_number(x: object) -> bool:
@@ -20,11 +23,12 @@ def is_number(x: object) -> bool:
 
 
 def close(expected: float, got: object) -> bool:
+    """Whether got is the expected number: NaN equals nothing, and an infinity only the same infinity."""
     if not (is_number(expected) and is_number(got)):
         return False
     try:
         if math.isnan(expected) or math.isnan(got):
-            return math.isnan(expected) and math.isnan(got)
+            return False
         return math.isclose(expected, got, rel_tol=REL_TOL, abs_tol=ABS_TOL)
     except OverflowError:  # an int too large for a float, as JSON allows
         return expected == got
@@ -35,8 +39,15 @@ def shown(x: object) -> str:
     if is_number(x):
         return f'{x:.6g}' if isinstance(x, float) else str(x)
     if isinstance(x, dict) and '__object__' in x:
-        return f"a {x['__object__']}" + (f" ({x['note']})" if 'note' in x else '')
-    return repr(x)
+        return f"a {cut(str(x['__object__']), 100)}" + (f" ({cut(str(x['note']), 100)})" if 'note' in x else '')
+    return cut(repr(x), 200)
+
+
+def name(feedback: Feedback, misconception: str, where: str = '') -> Feedback:
+    """Put a misconception, its explanation and the student's line (file:line) on the feedback."""
+    feedback.misconception, feedback.diagnosis = misconception, MISCONCEPTIONS[misconception].explanation
+    feedback.where = where
+    return feedback
 
 
 def number_or_fail(x: object, what: str) -> float:
@@ -69,15 +80,17 @@ def expect_graph(student: Student, graph: Graph, *, fields: tuple[str, ...] = ('
     diffs = node_diffs(graph.names, expected['nodes'], nodes, fields)
     if not diffs:
         return got
-    wrong = sorted({d.node for d in diffs}, key=graph.names.index)
-    feedback = Feedback(summary or f"wrong {' and '.join(sorted({d.field for d in diffs}))} for {', '.join(wrong)}",
-                        expression=graph.program(), diffs=diffs, hint=hint,
+    # The forward pass first: a wrong value makes every grad computed from it wrong too.
+    data = [d for d in diffs if d.field == 'data']
+    shown_diffs = data or diffs
+    wrong = sorted({d.node for d in shown_diffs}, key=graph.names.index)
+    keep = graph.inputs_of({graph.names.index(n) for n in wrong} if data else graph.roots() or set(range(len(nodes))))
+    feedback = Feedback(summary or f"wrong {' and '.join(sorted({d.field for d in shown_diffs}))} for {', '.join(wrong)}",
+                        expression=graph.program(keep), diffs=shown_diffs, hint=hint,
                         graph={'steps': graph.steps, 'names': graph.names})
     misconception, symbol = diagnose(graph, got, fields)
     if misconception:
-        feedback.misconception = misconception
-        feedback.diagnosis = MISCONCEPTIONS[misconception].explanation
-        feedback.where = student.locate('engine', symbol)
+        name(feedback, misconception, student.locate('engine', symbol, misconception))
     raise CheckFailed(feedback)
 
 
@@ -90,7 +103,7 @@ def _expect_values(graph: Graph, nodes: list[dict]) -> None:
 
 def _expect_children(graph: Graph, nodes: list[dict]) -> None:
     for step, line, node in zip(_node_steps(graph), _node_lines(graph), nodes):
-        if not set(_children(step)) <= set(node.get('prev', [])):
+        if not set(children(step)) <= set(node.get('prev', [])):
             raise CheckFailed(Feedback(
                 f'`{line}` does not list its inputs as children: backward() finds the graph through _prev',
                 expression=graph.program(),
@@ -115,14 +128,26 @@ def diagnose(graph: Graph, got: dict, fields: tuple[str, ...]) -> tuple[str, str
                                            ('reset_grads_in_backward', True, True)):
             if _matches(reference.run('expression', args, replay_hooks(traces, seed, reset)), got, fields):
                 return misconception or order_mistake(graph, traces), 'Value.backward'
-    found = {(m.misconception, SYMBOL_OF_OP[m.op]) for m in reference.RULE_MISTAKES
+    found = {(m.misconception, m.op) for m in reference.RULE_MISTAKES
              if _matches(reference.run('expression', args, reference.hooks(m)), got, fields)}
     # Two mistakes that explain the same numbers: naming either one could be wrong.
-    return found.pop() if len(found) == 1 else ('', '')
+    if len(found) != 1:
+        return '', ''
+    misconception, op = found.pop()
+    return misconception, symbol_of(graph, op)
+
+
+def symbol_of(graph: Graph, op: str) -> str:
+    """The student's method behind a reference op in this graph: 2 - a is __rsub__, a - 2 is __sub__."""
+    uses = [s for s in _node_steps(graph) if s[0] in ('bin', 'un') and OP_OF_STEP.get(s[1], s[1]) == op]
+    if uses and op in REFLECTED and all(s[0] == 'bin' and isinstance(s[2], dict) for s in uses):
+        return REFLECTED[op]
+    return SYMBOL_OF_OP[op]
 
 
 def _matches(simulated: dict, got: dict, fields: tuple[str, ...]) -> bool:
-    return all(close(s[f], g.get(f)) for s, g in zip(simulated['nodes'], got['nodes']) for f in fields)
+    return len(simulated['nodes']) == len(got['nodes']) and all(
+        close(s[f], g.get(f)) for s, g in zip(simulated['nodes'], got['nodes']) for f in fields)
 
 
 def replay_hooks(traces: list[list[int]], seed: bool, reset: bool) -> dict:
@@ -147,16 +172,10 @@ def replay_hooks(traces: list[list[int]], seed: bool, reset: bool) -> dict:
 def order_mistake(graph: Graph, traces: list[list[int]]) -> str:
     """Children before parents throughout is an unreversed topological order; anything else is no sort."""
     steps = _node_steps(graph)
-    edges = [(node, c) for node, step in enumerate(steps) for c in _children(step)]
+    edges = [(node, c) for node, step in enumerate(steps) for c in children(step)]
     for trace in traces:
         position = {node: k for k, node in enumerate(trace)}
         pairs = [(n, c) for n, c in edges if n in position and c in position]
         if pairs and all(position[c] < position[n] for n, c in pairs):
             return 'unreversed_topo'
     return 'no_topo_sort'
-
-
-def _children(step: list) -> list[int]:
-    if step[0] in ('bin', 'un'):
-        return [x for x in step[2:] if isinstance(x, int)]
-    return list(step[1]) if step[0] == 'sum' else []

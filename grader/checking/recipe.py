@@ -70,13 +70,43 @@ class Graph:
     def local(self, node: int, grad: float) -> None:
         """Call one node's _backward with a chosen out.grad."""
         name = self.names[node]
-        self._action(['local', node, grad], f'{name}.grad = {grad!r}; {name}._backward()')
+        self._action(['local', node, grad], f'{name}.grad = {grad!r}; {name}._backward()   # only {name}\'s own _backward')
 
-    def set_grad(self, node: int, grad: float) -> None:
-        self._action(['set_grad', node, grad], f'{self.names[node]}.grad = {grad!r}')
+    def set_grad(self, node: int, grad: float, why: str = '') -> None:
+        """Give a node a grad before the backward pass; `why` is shown as the line's comment."""
+        self._action(['set_grad', node, grad], f'{self.names[node]}.grad = {grad!r}' + (f'   # {why}' if why else ''))
 
-    def program(self) -> str:
-        return '\n'.join(self.lines)
+    def program(self, keep: set[int] | None = None) -> str:
+        """The program text; with `keep`, only the lines that build those nodes or act on them."""
+        lines, node = [], -1
+        for line, step in zip(self.lines, self.steps):
+            acts = step[0] in ('backward', 'drive', 'local', 'set_grad')
+            node += not acts
+            if keep is None or (step[1] if acts else node) in keep:
+                lines.append(line)
+        return '\n'.join(lines)
+
+    def inputs_of(self, nodes: set[int]) -> set[int]:
+        """These nodes and every node they are computed from."""
+        steps = [s for s in self.steps if s[0] in ('leaf', 'bin', 'un', 'sum')]
+        found, stack = set(), list(nodes)
+        while stack:
+            n = stack.pop()
+            if n not in found:
+                found.add(n)
+                stack.extend(children(steps[n]))
+        return found
+
+    def roots(self) -> set[int]:
+        """The nodes that a backward pass starts from."""
+        return {s[1] for s in self.steps if s[0] in ('backward', 'drive', 'local')}
+
+
+def children(step: list) -> list[int]:
+    """The nodes a node step is computed from."""
+    if step[0] in ('bin', 'un'):
+        return [x for x in step[2:] if isinstance(x, int)]
+    return list(step[1]) if step[0] == 'sum' else []
 
 
 class Const:

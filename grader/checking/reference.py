@@ -20,27 +20,34 @@ class RuleMistake:
     """A wrong local backward rule for one op, as a student would write it."""
 
     misconception: str
-    op: str  # the prefix of the reference node's _op that the mistake lives in: '+', '*', 'tanh', ...
+    op: str  # the reference node's _op that the mistake lives in: '+', '*', 'tanh', ... ('**' for every power)
     local: Callable | None = None  # (node, i) -> the wrong local derivative of child i
     assign: bool = False  # `=` instead of `+=`
     no_chain: bool = False  # forgot `* out.grad`
 
     def applies(self, v) -> bool:
-        return v._op.startswith(self.op)
+        return v._op == self.op or (self.op == '**' and v._op.startswith('**'))
 
 
 def _power(v) -> float:
     return float(v._op[2:])
 
 
+# The ops of derived_ops and softmax, for a student who gives them a _backward of their own.
+DERIVED_OPS = ('ReLU', 'log', 'neg', '-', '/')
 RULE_MISTAKES = [
     RuleMistake('assign_not_accumulate', op, assign=True) for op in ('+', '*', '**', 'exp', 'tanh')
 ] + [
     RuleMistake('no_chain_rule', op, no_chain=True) for op in ('+', '*', '**', 'exp', 'tanh')
 ] + [
+    RuleMistake('assign_not_accumulate', op, assign=True) for op in DERIVED_OPS
+] + [
+    RuleMistake('no_chain_rule', op, no_chain=True) for op in DERIVED_OPS
+] + [
     RuleMistake('mul_wrong_factor', '*', local=lambda v, i: v._prev[i].data),
     RuleMistake('tanh_uses_input', 'tanh', local=lambda v, i: 1 - v._prev[0].data ** 2),
     RuleMistake('tanh_one_minus_t', 'tanh', local=lambda v, i: 1 - v.data),
+    RuleMistake('tanh_square_of_one_minus_t', 'tanh', local=lambda v, i: (1 - v.data) ** 2),
     RuleMistake('exp_uses_input', 'exp', local=lambda v, i: v._prev[0].data),
     RuleMistake('pow_missing_n_minus_one', '**', local=lambda v, i: _power(v) * v._prev[0].data ** _power(v)),
     RuleMistake('pow_missing_coefficient', '**', local=lambda v, i: v._prev[0].data ** (_power(v) - 1)),

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from grader import catalog
+from grader.checking import contract
+from grader.misconceptions import MISCONCEPTIONS
 from grader.results import Feedback
 from grader.sandbox.limits import format_size
 from grader.sandbox.runner import Sandbox
@@ -22,29 +24,52 @@ class Student:
         self.sandbox = sandbox
         self.exercise = exercise
 
-    def run(self, probe: str, args: dict, modules: tuple[str, ...]) -> object:
+    def run(self, probe: str, args: dict, modules: tuple[str, ...], expression: str = '') -> object:
+        """The probe's result; CheckFailed with feedback when it fails (`expression` shows the grader's call)."""
         reply = self.sandbox.request(probe, args, modules)
         if reply.ok:
             return reply.result
         error = dict(reply.error, memory=format_size(self.sandbox.limits.memory_bytes))
-        raise CheckFailed(feedback_for_error(error, self.exercise, self.sandbox.output()))
+        feedback = feedback_for_error(error, self.exercise, self.sandbox.output())
+        if error.get('type') == 'ContractError':
+            feedback.expression = feedback.expression or expression
+            where = contract.explain(str(error.get('message', '')), self.exercise)[1]
+            feedback.where = self.locate(*where) if where else ''
+        raise CheckFailed(feedback)
 
-    def locate(self, module: str, symbol: str) -> str:
-        """'engine.py:42' for a function or method of the student's, or '' if unknown."""
-        reply = self.sandbox.request('locate', {'module': module, 'symbol': symbol}, (module,))
+    def locate(self, module: str, symbol: str, misconception: str = '') -> str:
+        """'engine.py:42' for a function or method of the student's: the line where the misconception
+        shows, if one is given and its line is found, else the `def` line; '' if unknown."""
+        pattern = MISCONCEPTIONS[misconception].line if misconception else ''
+        reply = self.sandbox.request('locate', {'module': module, 'symbol': symbol, 'pattern': pattern}, (module,))
         result = reply.result if reply.ok else None
-        if isinstance(result, list) and len(result) == 2 and type(result[1]) is int:
-            return f'{result[0]}:{result[1]}'
+        if isinstance(result, list) and len(result) == 3 and type(result[1]) is int and type(result[2]) is int:
+            return f'{cut(str(result[0]), 100)}:{result[2] or result[1]}'
         return ''
+
+    def line_of(self, module: str, symbol: str, pattern: str) -> int:
+        """The first line of the student's function that matches pattern, or 0."""
+        reply = self.sandbox.request('locate', {'module': module, 'symbol': symbol, 'pattern': pattern}, (module,))
+        result = reply.result if reply.ok else None
+        return result[2] if isinstance(result, list) and len(result) == 3 and type(result[2]) is int else 0
+
+
+def cut(text: str, limit: int = 2000) -> str:
+    """A string from student code, no longer than limit: it goes into feedback, reports and files."""
+    return text if len(text) <= limit else text[:limit] + f'… ({len(text) - limit} more characters)'
 
 
 def feedback_for_error(error: dict, exercise: str, output: str = '') -> Feedback:
     """What to tell the student when their code raised, exited, hung or was missing."""
-    kind, message = error.get('kind', 'error'), str(error.get('message', ''))
-    frames = [f for f in error.get('frames', []) if isinstance(f, list) and len(f) == 4]
+    kind, message = error.get('kind', 'error'), cut(str(error.get('message', '')))
+    frames = [[cut(x, 200) if isinstance(x, str) else x for x in f]
+              for f in error.get('frames', [])[-8:] if isinstance(f, list) and len(f) == 4]
     where = f'{frames[-1][0]}:{frames[-1][1]}' if frames else ''
     code = f'    {frames[-1][3]}' if frames else ''
-    output = output or str(error.get('output', ''))
+    output = cut(output or str(error.get('output', '')))
+    if error.get('type') == 'ContractError':
+        return Feedback(contract.explain(message, exercise)[0], kind='error', hint=contract.hint(exercise),
+                        misconception='missing_radd' if "for +: 'int' and" in message else '')
     if kind == 'not_implemented':
         owner, _, what = message.partition(':')
         owner = owner.strip()
@@ -55,9 +80,9 @@ def feedback_for_error(error: dict, exercise: str, output: str = '') -> Feedback
                             blocked_by=blocked, output=output)
         return Feedback(f'not implemented yet: {message}', where=where, kind='not_implemented', output=output)
     if kind == 'syntax':
-        place = f"{error.get('file')}:{error.get('line')}"
+        place = f"{cut(str(error.get('file')), 100)}:{cut(str(error.get('line')), 20)}"
         return Feedback(f'syntax error in {place}: {message}', where=place, kind='syntax',
-                        expression=f"    {str(error.get('text', '')).strip()}")
+                        expression=f"    {cut(str(error.get('text', '')).strip(), 500)}")
     if kind == 'missing_file':
         return Feedback(f'{message} is missing from the submission folder', kind='missing_file')
     if kind in ('timeout', 'crash', 'protocol', 'disk'):
@@ -70,17 +95,28 @@ def feedback_for_error(error: dict, exercise: str, output: str = '') -> Feedback
     if error.get('type') == 'MemoryError':
         return Feedback(f"your code ran out of memory (the limit is {error.get('memory', 'set by the grader')})",
                         where=where, expression=code, kind='error', output=output)
-    misconception = _misconception_of(error, frames)
-    return Feedback(f"your code raised {error.get('type', 'an exception')}: {message}", where=where,
+    foreign = contract.foreign_import(message) if error.get('type') in ('ModuleNotFoundError', 'ImportError') else ''
+    if foreign:
+        return Feedback(f'{where or "your code"} imports {foreign}, which is not available while grading', where=where,
+                        expression=code, kind='error', misconception='non_stdlib_import', output=output)
+    misconception, frame = _misconception_of(error, frames)
+    if frame:
+        where, code = f'{frame[0]}:{frame[1]}', f'    {frame[3]}'
+    return Feedback(f"your code raised {cut(str(error.get('type', 'an exception')), 100)}: {message}", where=where,
                     expression=code, kind='error', misconception=misconception, output=output)
 
 
-def _misconception_of(error: dict, frames: list) -> str:
-    """Exceptions whose cause is a well-known mistake."""
+def _misconception_of(error: dict, frames: list) -> tuple[str, list | None]:
+    """Exceptions whose cause is a well-known mistake, and the student's frame where it lies (None: the last)."""
     functions = [f[2] for f in frames]
-    if error.get('type') == 'RecursionError' and '__rmul__' in functions:
-        return 'rmul_recursion'
-    message = str(error.get('message', ''))
-    if error.get('type') == 'TypeError' and "for +: 'int' and" in message:
-        return 'missing_radd'
-    return ''
+    kind, message = error.get('type'), str(error.get('message', ''))
+    if kind == 'RecursionError' and '__rmul__' in functions:
+        return 'rmul_recursion', None
+    if kind == 'TypeError' and "for +: 'int' and" in message:
+        return 'missing_radd', None
+    if kind == 'OverflowError' and 'tanh' in functions:
+        return 'tanh_overflow', [f for f in frames if f[2] == 'tanh'][-1]
+    parameters = [f for f in frames if f[2] == 'parameters' and '+' in f[3]]
+    if kind == 'TypeError' and parameters and ('list' in message or '__radd__' in functions):
+        return 'parameters_list_plus_value', parameters[-1]
+    return '', None

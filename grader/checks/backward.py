@@ -1,4 +1,8 @@
-"""Hidden checks for `backward`: topological order, the seed, and accumulation across uses and calls."""
+"""Hidden checks for `backward`: topological order, the seed, and accumulation across uses and calls.
+
+Only +, * and ** build the graphs: ordering and accumulation show in any graph, and an engine
+with just those ops can be graded on its backward().
+"""
 
 from grader.checking import Graph, expect_graph
 from grader.checking.strategies import check_random_graphs
@@ -58,7 +62,7 @@ def test_shared_intermediate(student):
     a, b, c = g.leaf(0.5, 'a'), g.leaf(-1.5, 'b'), g.leaf(2.0, 'c')
     d = g.mul(a, b, 'd')
     e = g.add(d, c, 'e')
-    h = g.unary('tanh', g.mul(d, e, 'f'), 'h')
+    h = g.pow(g.mul(d, e, 'f'), 2, 'h')
     g.backward(g.mul(h, d, 'k'))
     expect_graph(student, g)
 
@@ -69,7 +73,7 @@ def test_two_branches(student):
     a, b, c = g.leaf(0.5, 'a'), g.leaf(-1.5, 'b'), g.leaf(2.0, 'c')
     x = g.mul(a, b, 'x')
     y = g.mul(x, c, 'y')
-    g.backward(g.add(g.unary('tanh', x, 'p'), g.unary('tanh', y, 'q'), 'r'))
+    g.backward(g.add(g.pow(x, 2, 'p'), g.pow(y, 3, 'q'), 'r'))
     expect_graph(student, g)
 
 
@@ -85,4 +89,4 @@ def test_chain(student):
 
 def test_random_graphs(student):
     """random graphs get the reference's grads from your backward()"""
-    check_random_graphs(student, ('add', 'mul', 'tanh', 'exp', 'pow'), finish='backward')
+    check_random_graphs(student, ('add', 'mul', 'pow'), finish='backward')

@@ -4,7 +4,7 @@ import pytest
 from grader.checking import CheckFailed, close, number_or_fail
 from grader.misconceptions import MISCONCEPTIONS
 from grader.results import Feedback, NodeDiff
-from grader.sandbox.probes import FUNCTIONS
+from grader.sandbox.probe_functions import FUNCTIONS
 
 CASES = [('lecture', 3.0, 0.0001), ('lecture', -2.0, 0.001), ('cube', 1.5, 0.0001), ('sin', 0.7, 0.001), ('exp', 1.0, 0.01)]
 SHOWN = {'lecture': '3*x**2 - 4*x + 5', 'cube': 'x**3 - 2*x', 'sin': 'math.sin(x)', 'exp': 'math.exp(x)'}
@@ -32,6 +32,7 @@ def expect(student, function, name, x, h, right, wrong):
         if close(guess(f, x, h), got):
             feedback.misconception = misconception
             feedback.diagnosis = MISCONCEPTIONS[misconception].explanation
+            feedback.where = student.locate('derivatives', function, misconception)
             break
     raise CheckFailed(feedback)
 
@@ -51,6 +52,7 @@ def test_symmetric_derivative(student, name, x, h):
     """symmetric_derivative is (f(x+h) - f(x-h)) / 2h"""
     expect(student, 'symmetric_derivative', name, x, h, symmetric, [
         ('symmetric_run_is_h', lambda f, x, h: (f(x + h) - f(x - h)) / h),
+        ('symmetric_precedence', lambda f, x, h: (f(x + h) - f(x - h)) / 2 * h),
         ('derivative_no_run', lambda f, x, h: f(x + h) - f(x - h)),
         ('one_sided_for_symmetric', one_sided),
     ])

@@ -6,24 +6,29 @@ from grader.checking.recipe import Const
 from grader.checking.strategies import check_random_graphs
 
 UPSTREAM = 1.5  # not 1.0, so a forgotten `* out.grad` shows
-EARLIER = 0.25  # a grad already there, so `=` instead of `+=` shows
+EARLIER = (0.25, -0.5)  # grads already there, so `=` instead of `+=` shows, for either input
+ALREADY = 'already there: your _backward must add to it'
+
+
+def leaves(x, y):
+    """Leaves a and b, each already holding some grad."""
+    g = Graph()
+    a, b = g.leaf(x, 'a'), g.leaf(y, 'b')
+    g.set_grad(a, EARLIER[0], ALREADY)
+    g.set_grad(b, EARLIER[1], ALREADY)
+    return g, a, b
 
 
 def one_step(build, x=-0.7, y=2.0):
-    """Leaves a and b (a already holding some grad), one op, then only that op's _backward."""
-    g = Graph()
-    a, b = g.leaf(x, 'a'), g.leaf(y, 'b')
-    g.set_grad(a, EARLIER)
-    out = build(g, a, b)
-    g.local(out, UPSTREAM)
+    """Leaves a and b, one op, then only that op's _backward."""
+    g, a, b = leaves(x, y)
+    g.local(build(g, a, b), UPSTREAM)
     return g
 
 
 def through(build, x=-0.7, y=2.0):
     """Like one_step, but backpropagated by the grader from out * 1.5, so an op built from others works."""
-    g = Graph()
-    a, b = g.leaf(x, 'a'), g.leaf(y, 'b')
-    g.set_grad(a, EARLIER)
+    g, a, b = leaves(x, y)
     g.drive(g.mul(build(g, a, b), Const(UPSTREAM), 'd'))
     return g
 
@@ -43,6 +48,12 @@ def test_mul(student, x, y):
 @pytest.mark.parametrize('x', [-0.7, 0.4, 1.2])
 def test_tanh(student, x):
     """tanh's forward pass, and its _backward: (1 - t**2) * out.grad"""
+    expect_graph(student, through(lambda g, a, b: g.unary('tanh', a, 'c'), x))
+
+
+@pytest.mark.parametrize('x', [400.0, -800.0])
+def test_tanh_of_a_large_input(student, x):
+    """tanh of a large input is 1.0 or -1.0, with gradient 0, and no OverflowError"""
     expect_graph(student, through(lambda g, a, b: g.unary('tanh', a, 'c'), x))
 
 

@@ -1,5 +1,5 @@
 """Hidden checks for `manual_grads`: the lecture's L = d * f with every grad set by hand."""
-from grader.checking import CheckFailed, Graph, close
+from grader.checking import CheckFailed, Graph, close, named_nodes
 from grader.checking import reference
 from grader.checking.compare import shown
 from grader.results import Feedback, NodeDiff
@@ -28,16 +28,18 @@ def lecture_graph():
 def test_build_L(student):
     """build_L returns L with the lecture's data and hand-computed grads on every node"""
     probe = {'module': 'manual_grads', 'function': 'build_L'}
-    nodes = student.run('graph', probe, ('engine', 'manual_grads'))
+    nodes = student.run('graph', probe, ('engine', 'manual_grads'), expression='L = build_L()')
     if not nodes.get('nodes'):
         raise CheckFailed(Feedback(f"build_L should return L, a Value, but it returned {shown(nodes.get('root'))}"))
-    got = {n['label']: n for n in nodes['nodes']}
     g = lecture_graph()
+    at = named_nodes.find(g, nodes['nodes'], tuple(CHAIN_RULE))
+    got = {name: nodes['nodes'][i] for name, i in at.items()}
     expected = dict(zip(g.names, reference.run('expression', {'steps': g.steps})['nodes']))
     missing = [name for name in CHAIN_RULE if name not in got]
     if missing:
-        raise CheckFailed(Feedback(f"no node labelled {', '.join(missing)} in the graph under L",
-                                   hint="Keep the lecture's labels: a, b, c, d, e, f and L."))
+        raise CheckFailed(Feedback(f"the grader cannot tell which node is {', '.join(missing)} in the graph under L",
+                                   hint="Keep the lecture's numbers and graph; labels (a.label = 'a', ...) settle "
+                                        'which node is which.'))
     diffs = [NodeDiff(name, field, expected[name][field], got[name][field])
              for name in CHAIN_RULE for field in ('data', 'grad') if not close(expected[name][field], got[name][field])]
     if diffs:

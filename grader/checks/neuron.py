@@ -1,7 +1,7 @@
 """Hidden checks for `neuron`: the lecture's single neuron, with tanh and with tanh spelled out through exp."""
 import pytest
 
-from grader.checking import CheckFailed, Graph, close
+from grader.checking import CheckFailed, Graph, close, name, named_nodes
 from grader.checking import reference
 from grader.checking.compare import shown
 from grader.results import Feedback, NodeDiff
@@ -23,15 +23,17 @@ def lecture_neuron():
 def test_neuron(student, function):
     """o = tanh(x1*w1 + x2*w2 + b) is 0.7071, with grads x1 -1.5, w1 1, x2 0.5, w2 0"""
     probe = {'module': 'neuron', 'function': function, 'backward': True}
-    result = student.run('graph', probe, ('engine', 'neuron'))
+    result = student.run('graph', probe, ('engine', 'neuron'), expression=f'o = {function}()\no.backward()')
     if not result.get('nodes'):
         raise CheckFailed(Feedback(f"{function} should return o, a Value, but it returned {shown(result.get('root'))}"))
-    got = {n['label']: n for n in result['nodes']}
-    missing = [name for name in LABELS if name not in got]
-    if missing:
-        raise CheckFailed(Feedback(f"{function}: no node labelled {', '.join(missing)} in the graph under o",
-                                   hint="Label the nodes as the lecture does: x1, x2, w1, w2, b and o."))
     g = lecture_neuron()
+    at = named_nodes.find(g, result['nodes'], LABELS)
+    missing = [name for name in LABELS if name not in at]
+    if missing:
+        raise CheckFailed(Feedback(f"{function}: the grader cannot tell which node is {', '.join(missing)}",
+                                   hint="Use the lecture's numbers, and label the nodes as the lecture does "
+                                        "(x1.label = 'x1', ...): labels settle which leaf is which."))
+    got = {name: result['nodes'][i] for name, i in at.items()}
     expected = dict(zip(g.names, reference.run('expression', {'steps': g.steps})['nodes']))
     diffs = [NodeDiff(name, field, expected[name][field], got[name][field])
              for name in LABELS for field in ('data', 'grad') if not close(expected[name][field], got[name][field])]
@@ -40,7 +42,10 @@ def test_neuron(student, function):
                 else 'The forward pass is right; the gradients come from your backward() and the ops it goes through.')
         # Only the lecture's labels are compared: the nodes in between differ between tanh and its exp form.
         names = [n if n in LABELS + ('n',) else '' for n in g.names]
-        raise CheckFailed(Feedback(f'{function}: the neuron differs from the lecture\'s', expression=g.program(),
-                                   diffs=diffs, hint=hint, graph={'probe': 'graph', 'args': probe,
-                                                                  'modules': ['engine', 'neuron'], 'steps': g.steps,
-                                                                  'names': names}))
+        feedback = Feedback(f'{function}: the neuron differs from the lecture\'s', expression=g.program(),
+                            diffs=diffs, hint=hint, graph={'probe': 'graph', 'args': probe, 'modules': ['engine', 'neuron'],
+                                                           'steps': g.steps, 'names': names})
+        if close(expected['n']['data'], got['o']['data']):
+            feedback.summary = f'{function} returns n = {got["o"]["data"]:.4g}, the weighted sum, where o = tanh(n) belongs'
+            name(feedback, 'neuron_returns_n', student.locate('neuron', function, 'neuron_returns_n'))
+        raise CheckFailed(feedback)

@@ -1,19 +1,27 @@
-"""Hidden checks for `training`: the loss, and the gradient-descent loop replayed step by step."""
+"""Hidden checks for `training`: the loss, and the gradient-descent loop from starting weights the grader chooses.
+
+The student's train() runs on the lecture's MLP with weights the grader sends. Verdicts rest on
+the weights it ends with, and on losses the grader recomputes from them: never on the losses
+train() reports, which must only match the grader's own.
+"""
 import math
+import random
 
 import pytest
 
 from grader.checking import CheckFailed, close
 from grader.checking.compare import shown
-from grader.misconceptions import MISCONCEPTIONS
+from grader.misconceptions import MISCONCEPTIONS, UPDATE_LINE
 from grader.results import Feedback, NodeDiff
-from grader.sandbox.probes import XS, YS, structure
+from grader.sandbox.probe_functions import XS, YS, set_params, structure
 from micrograd_ref.engine import Value
 from micrograd_ref.nn import MLP
 
 STEPS, LR = 20, 0.1
+SHAPE = [[3] * 4, [4] * 4, [4]]  # the inputs of each neuron of MLP(3, [4, 4, 1])
 YPRED = [0.8, -0.5, -0.9, 0.3]
-LOOP = f'model = MLP(3, [4, 4, 1])   # after random.seed(seed)\nlosses = train(model, xs, ys, steps={STEPS}, lr={LR})'
+LOOP = (f'model = MLP(3, [4, 4, 1])   # the grader then sets its weights (seed {{seed}})\n'
+        f'losses = train(model, xs, ys, steps={STEPS}, lr={LR})')
 
 
 def reference_loss(ypred, mean=False):
@@ -23,108 +31,154 @@ def reference_loss(ypred, mean=False):
 
 def test_mse_loss(student):
     """mse_loss is the sum of squared errors, with gradient 2 * (ypred - y)"""
+    text = f'loss = mse_loss([Value(v) for v in {YPRED}], {YS})\nloss.backward()'
     got = student.run('loss', {'module': 'train', 'function': 'mse_loss', 'inputs': YPRED, 'extra': [YS]},
-                      ('engine', 'train'))
+                      ('engine', 'train'), expression=text)
     ypred = [Value(v) for v in YPRED]
     loss = reference_loss(ypred)
     loss.backward()
-    expected = [loss.data] + [v.grad for v in ypred]
-    values = (got.get('values') or []) + (got.get('grads') or [])
-    names = ['loss'] + [f'ypred[{k}]' for k in range(len(YPRED))]
-    diffs = [NodeDiff(n, 'data' if k == 0 else 'grad', e, g) for k, (n, e, g) in enumerate(zip(names, expected, values))
-             if not close(e, g)]
-    if diffs or len(values) != len(expected):
-        feedback = Feedback('mse_loss gives the wrong loss or gradients', diffs=diffs,
-                            expression=f'loss = mse_loss([Value(v) for v in {YPRED}], {YS})\nloss.backward()')
+    values, grads = got.get('values') or [], got.get('grads') or []
+    expected = [('loss', 'data', loss.data, values[0] if values else None)] + [
+        (f'ypred[{k}]', 'grad', v.grad, grads[k] if k < len(grads) else None) for k, v in enumerate(ypred)]
+    diffs = [NodeDiff(n, f, e, g) for n, f, e, g in expected if not close(e, g)]
+    if diffs or len(values) != 1 or len(grads) != len(YPRED):
+        feedback = Feedback('mse_loss gives the wrong loss or gradients', diffs=diffs, expression=text)
         if values and close(reference_loss(YPRED, mean=True), values[0]):
-            name(feedback, 'loss_is_mean')
+            name(feedback, 'loss_is_mean', student.locate('train', 'mse_loss', 'loss_is_mean'))
         raise CheckFailed(feedback)
 
 
-def replay(initial, zero_grad=True, sign=-1.0, mean=False):
-    """The lecture's loop on the reference engine, from the student's own initial parameters."""
+def starting_weights(seed):
+    """The weights MLP(3, [4, 4, 1]) draws after random.seed(seed), by position."""
+    rng = random.Random(seed)
+    return [[[rng.uniform(-1, 1) for _ in range(nin + 1)] for nin in layer] for layer in SHAPE]
+
+
+def model_with(weights):
     model = MLP(3, [4, 4, 1])
-    for layer, values in zip(structure(model), initial):
-        for neuron, vs in zip(layer, values):
-            for p, v in zip(neuron, vs):
-                p.data = v
+    set_params(structure(model), weights)
+    return model
+
+
+def loss_of(weights):
+    """The lecture's loss of the model with these weights, computed by the reference engine."""
+    return reference_loss([model_with(weights)(x) for x in XS]).data
+
+
+def replay(initial, zero_grad=True, sign=-1.0, mean=False, update=True):
+    """The lecture's loop on the reference engine: each step's loss, and the weights it ends with."""
+    model = model_with(initial)
     losses = []
     for _ in range(STEPS):
         loss = reference_loss([model(x) for x in XS], mean)
         if zero_grad:
             model.zero_grad()
         loss.backward()
-        for p in model.parameters():
+        for p in model.parameters() if update else []:
             p.data += sign * LR * p.grad
         losses.append(loss.data)
-    return losses
+    return losses, [[[p.data for p in n] for n in layer] for layer in structure(model)]
 
 
-MISTAKES = [('no_zero_grad', {'zero_grad': False}), ('wrong_update_sign', {'sign': 1.0}), ('loss_is_mean', {'mean': True})]
+MISTAKES = [('no_zero_grad', {'zero_grad': False}), ('wrong_update_sign', {'sign': 1.0}),
+            ('loss_is_mean', {'mean': True}), ('zero_grad_after_backward', {'update': False})]
+
+
+def flat(weights):
+    return [w for layer in weights for n in layer for w in n]
 
 
 def run_training(student, seed):
-    got = student.run('training', {'seed': seed, 'steps': STEPS, 'lr': LR}, ('engine', 'nn', 'train'))
-    initial, losses = got.get('initial'), got.get('losses')
-    shape = [[len(n) for n in layer] for layer in initial] if isinstance(initial, list) else None
-    if shape != [[4] * 4, [5] * 4, [5]] or not all(type(v) in (int, float) for l in initial for n in l for v in n):
-        raise CheckFailed(Feedback('MLP(3, [4, 4, 1]) does not have the lecture\'s shape, so training cannot be replayed',
-                                   hint='Make the nn exercise pass first.'))
+    """The student's losses and final weights, trained from the grader's starting weights for this seed."""
+    initial, text = starting_weights(seed), LOOP.format(seed=seed)
+    got = student.run('training', {'params': initial, 'steps': STEPS, 'lr': LR}, ('engine', 'nn', 'train'),
+                      expression=text)
+    if got['shape'] != SHAPE:
+        raise CheckFailed(Feedback("MLP(3, [4, 4, 1]) does not have the lecture's shape, so the grader cannot give it "
+                                   'its starting weights', hint='Make the nn exercise pass first.', expression=text))
+    final = got['params']
+    if [[len(n) for n in layer] for layer in final] != [[nin + 1 for nin in layer] for layer in SHAPE]:
+        raise CheckFailed(Feedback('the grader could not read your model\'s weights back after training', expression=text))
+    losses = got['losses']
     if not isinstance(losses, list) or len(losses) != STEPS:
         raise CheckFailed(Feedback(f'train() should return a list of {STEPS} losses, one per step, but it returned '
-                                   f'{len(losses) if isinstance(losses, list) else shown(losses)}', expression=LOOP))
-    if any(type(x) not in (int, float) for x in losses):
-        bad = next(x for x in losses if type(x) not in (int, float))
-        raise CheckFailed(Feedback(f'train() returned {shown(bad)} where a loss should be', expression=LOOP,
-                                   misconception='loss_not_float', diagnosis=MISCONCEPTIONS['loss_not_float'].explanation))
-    return initial, losses
+                                   f'{len(losses) if isinstance(losses, list) else shown(losses)}', expression=text))
+    bad = [x for x in losses + flat(final) if type(x) not in (int, float)]
+    if bad:
+        feedback = Feedback(f'train() left {shown(bad[0])} where a number should be', expression=text)
+        if any(type(x) not in (int, float) for x in losses):
+            name(feedback, 'loss_not_float', student.locate('train', 'train', 'loss_not_float'))
+        raise CheckFailed(feedback)
+    return initial, losses, final, text
 
 
 @pytest.mark.parametrize('seed', [0, 1, 2])
 def test_training_replay(student, seed):
-    """each step's loss matches the lecture's loop replayed from your model's starting weights"""
-    initial, losses = run_training(student, seed)
-    expected = replay(initial)
-    if all(close(e, g) for e, g in zip(expected, losses)):
+    """each step matches the lecture's loop, run from the same starting weights"""
+    initial, losses, final, text = run_training(student, seed)
+    expected, weights = replay(initial)
+    steps = [k for k, (e, g) in enumerate(zip(expected, losses)) if not close(e, g)]
+    moved = [k for k, (e, g) in enumerate(zip(flat(weights), flat(final))) if not close(e, g)]
+    if not steps and not moved:
         return
-    first = next(k for k, (e, g) in enumerate(zip(expected, losses)) if not close(e, g))
-    feedback = Feedback(f'the loss goes wrong at step {first} (seed {seed})', expression=LOOP, curve=losses,
-                        diffs=[NodeDiff(f'step {k}', 'loss', expected[k], losses[k]) for k in range(first, min(first + 4, STEPS))])
-    raise CheckFailed(diagnosed(student, feedback, initial, losses))
+    if not moved:
+        raise CheckFailed(Feedback(f'your model trains exactly right, but train() returns the wrong losses (seed {seed})',
+                                   expression=text, curve=losses, diffs=loss_diffs(expected, losses, steps[0]),
+                                   hint="Append each step's loss.data right after that step's forward pass, "
+                                        'before the update.'))
+    feedback = Feedback(f'after training, {len(moved)} of your model\'s {len(flat(final))} weights differ from the '
+                        f"lecture's loop (seed {seed})", expression=text, curve=losses,
+                        diffs=loss_diffs(expected, losses, steps[0]) if steps else [])
+    raise CheckFailed(diagnosed(student, feedback, initial, final))
 
 
-def diagnosed(student, feedback, initial, losses):
-    """Name the known mistake whose replay gives exactly these losses, else a loss that explodes."""
-    found = next((m for m, how in MISTAKES if all(close(e, g) for e, g in zip(replay(initial, **how), losses))),
-                 'lr_too_high' if explodes(losses) else '')
-    if found:
-        name(feedback, found)
-        feedback.where = student.locate('train', 'mse_loss' if found == 'loss_is_mean' else 'train')
+def loss_diffs(expected, losses, first):
+    return [NodeDiff(f'step {k}', 'loss', expected[k], losses[k]) for k in range(first, min(first + 4, STEPS))]
+
+
+def diagnosed(student, feedback, initial, final, recomputed=True):
+    """Name the known mistake whose replay ends with exactly these weights, else a loss the grader saw grow."""
+    for misconception, how in MISTAKES:
+        if all(map(close, flat(replay(initial, **how)[1]), flat(final))):
+            if misconception == 'zero_grad_after_backward':
+                return unchanged(student, feedback)
+            symbol = 'mse_loss' if misconception == 'loss_is_mean' else 'train'
+            return name(feedback, misconception, student.locate('train', symbol, misconception))
+    before, after = loss_of(initial), loss_of(final) if all(map(math.isfinite, flat(final))) else math.inf
+    if recomputed:
+        feedback.summary += f'; the grader recomputed your model\'s loss: {before:.6g} before training, {after:.6g} after'
+    if not after <= before:  # it grew, or the weights are no longer numbers
+        name(feedback, 'lr_too_high', student.locate('train', 'train', 'lr_too_high'))
     return feedback
 
 
-def explodes(losses):
-    """Signs of steps too large: the loss overflows, grows, jumps up, or freezes high (saturated tanh)."""
-    if not all(math.isfinite(x) for x in losses):
-        return True
-    if losses[-1] < 0.1:
-        return False
-    jumps = any(b > 1.5 * a + 0.1 for a, b in zip(losses, losses[1:]))
-    frozen = all(close(losses[-1], x) for x in losses[STEPS // 2:]) and not close(losses[0], losses[-1])
-    return losses[-1] > losses[0] or jumps or frozen
+def unchanged(student, feedback):
+    """The weights never moved: zero_grad() between backward() and the update is the usual cause."""
+    if ' differ from' in feedback.summary:
+        feedback.summary = feedback.summary.split(' differ from')[0] + ' never change during training'
+    reset = student.line_of('train', 'train', MISCONCEPTIONS['zero_grad_after_backward'].line)
+    backward = student.line_of('train', 'train', r'\.backward\(')
+    update = student.line_of('train', 'train', UPDATE_LINE)
+    if 0 < backward < reset < update:
+        return name(feedback, 'zero_grad_after_backward', student.locate('train', 'train', 'zero_grad_after_backward'))
+    feedback.hint = 'Each step: forward, zero_grad, backward, then p.data += -lr * p.grad.'
+    return feedback
 
 
-def name(feedback, misconception):
-    """Put the misconception and its explanation on the feedback."""
+def name(feedback, misconception, where=''):
+    """Put the misconception, its explanation and the student's line on the feedback."""
     feedback.misconception, feedback.diagnosis = misconception, MISCONCEPTIONS[misconception].explanation
+    feedback.where = where
+    return feedback
 
 
 @pytest.mark.parametrize('seed', [3, 4])
 def test_training_converges(student, seed):
-    """training from several seeds brings the loss below 0.1"""
-    initial, losses = run_training(student, seed)
-    if not losses[-1] < min(0.1, losses[0]):
-        feedback = Feedback(f'after {STEPS} steps the loss is {losses[-1]:.4g} (it started at {losses[0]:.4g}); '
-                            'it should fall below 0.1', expression=LOOP, curve=losses,
-                            hint='Each step: forward, zero_grad, backward, then p.data += -lr * p.grad.')
-        raise CheckFailed(diagnosed(student, feedback, initial, losses))
+    """training from several starting weights brings the loss below 0.1"""
+    initial, losses, final, text = run_training(student, seed)
+    before, after = loss_of(initial), loss_of(final) if all(map(math.isfinite, flat(final))) else math.inf
+    if not after < min(0.1, before):
+        feedback = Feedback(f'after {STEPS} steps your model\'s loss is {after:.4g} (the grader recomputed it from your '
+                            f'weights; it started at {before:.4g}): it should fall below 0.1', expression=text,
+                            curve=losses, hint='Each step: forward, zero_grad, backward, then p.data += -lr * p.grad.')
+        raise CheckFailed(diagnosed(student, feedback, initial, final, recomputed=False))

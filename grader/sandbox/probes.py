@@ -2,34 +2,30 @@
 
 This file runs in the child against the student's modules, and in the parent against the
 reference engine, so both sides compute exactly the same thing. Standard library only.
-`load(name)` returns the module `name` ('engine', 'nn', 'train', ...).
+`load(name)` returns the module `name` ('engine', 'nn', 'train', ...). The probes of Value graphs
+live here; those that call the student's functions and nn classes live in probe_functions.py.
 """
-import math
-import random
+import os
+
+if __package__:  # the parent, where this file is part of the grader package
+    from grader.sandbox import probe_functions as functions
+else:  # the child has no grader package: it loads the file beside this one by its path
+    import importlib.util
+    _spec = importlib.util.spec_from_file_location(
+        'grader_probe_functions', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'probe_functions.py'))
+    functions = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(functions)
 
 # A unique number for each live object, as id() gives, but id() raises an audit event on every
 # call, and the child's audit hook would then run thousands of times per probe.
 ident = object.__hash__
 MAX_NODES = 20000  # a graph walk stops here, so a cyclic or runaway graph cannot hang the probe
-
-FUNCTIONS = {  # functions that the derivative exercise is tried on, by name
-    'lecture': lambda x: 3*x**2 - 4*x + 5,
-    'cube': lambda x: x**3 - 2*x,
-    'sin': math.sin,
-    'exp': math.exp,
-}
-
-XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
-YS = [1.0, -1.0, -1.0, 1.0]
+OWN_FILES = {os.path.abspath(__file__), os.path.abspath(functions.__file__)}
+export = functions.export
 
 
-def export(x):
-    """A number as itself, anything else as a description the parent will refuse."""
-    if type(x) in (int, float):
-        return x
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        return {'__object__': type(x).__name__, 'note': 'a subclass of a number'}
-    return {'__object__': type(x).__name__}
+class ContractError(Exception):
+    """The grader's own step failed on the student's object: it lacks what the contract promises."""
 
 
 def topo_order(root):
@@ -60,7 +56,6 @@ def local(node, grad):
     """One application of a node's local backward rule."""
     node.grad = grad
     node._backward()
-
 
 
 BINARY = {
@@ -104,7 +99,7 @@ def expression(args, load, hooks=STUDENT_HOOKS):
     for step in args['steps']:
         kind = step[0]
         if kind == 'leaf':
-            nodes.append(Value(step[1], label=step[2]))
+            nodes.append(Value(step[1]))  # no label argument: the contract leaves it optional
         elif kind == 'bin':
             nodes.append(BINARY[step[1]](arg(step[2]), arg(step[3])))
         elif kind == 'un':
@@ -121,9 +116,8 @@ def expression(args, load, hooks=STUDENT_HOOKS):
             raise ValueError(f'unknown step {kind!r}')
     report = {'nodes': [node_report(n, nodes) for n in nodes], 'traces': traces}
     if args.get('walk'):
-        for node, label in zip(nodes, args['walk']):
-            node.label = label
-        report['graph'] = walk(nodes[-1])
+        names = {ident(node): label for node, label in zip(nodes, args['walk'])}
+        report['graph'] = walk(nodes[-1], names)
     return report
 
 
@@ -132,7 +126,7 @@ def node_report(v, nodes):
         return {'object': export(v)}
     ids = {ident(n): i for i, n in enumerate(nodes)}
     prev = [ids.get(ident(c), -1) for c in list(v._prev)[:16]]
-    return {'data': export(v.data), 'grad': export(v.grad), 'op': str(v._op)[:40], 'prev': sorted(prev)}
+    return {'data': export(v.data), 'grad': export(v.grad), 'op': str(getattr(v, '_op', ''))[:40], 'prev': sorted(prev)}
 
 
 def graph(args, load, hooks=STUDENT_HOOKS):
@@ -145,104 +139,33 @@ def graph(args, load, hooks=STUDENT_HOOKS):
     return {'nodes': walk(root)}
 
 
-def walk(root):
-    """The graph as a list of nodes, root first, with children as indexes into the list."""
+def walk(root, names=None):
+    """The graph as a list of nodes, root first, with children as indexes into the list.
+
+    A node's label is its name in `names` (by ident) if given, else its own `label`, if it has one."""
     order = list(reversed(topo_order(root)))
     index = {ident(v): i for i, v in enumerate(order)}
-    return [{'label': str(getattr(v, 'label', ''))[:40], 'data': export(v.data), 'grad': export(v.grad),
-             'op': str(getattr(v, '_op', ''))[:40], 'prev': [index[ident(c)] for c in v._prev]} for v in order]
+    return [{'label': str(names.get(ident(v), '') if names is not None else getattr(v, 'label', ''))[:40],
+             'data': export(v.data), 'grad': export(v.grad), 'op': str(getattr(v, '_op', ''))[:40],
+             'prev': [index[ident(c)] for c in v._prev]} for v in order]
 
 
-def call(args, load, hooks=STUDENT_HOOKS):
-    """Call a plain function of the student's, such as numerical_derivative(f, x, h)."""
-    fn = getattr(load(args['module']), args['function'])
-    values = [FUNCTIONS[a['f']] if isinstance(a, dict) else a for a in args['args']]
-    return export(fn(*values))
-
-
-def structure(model):
-    """A model's parameters by position: [[neuron, ...] for each layer], each neuron [w..., b]."""
-    layers = model.layers if hasattr(model, 'layers') else [model] if hasattr(model, 'neurons') else [[model]]
-    out = []
-    for layer in layers:
-        neurons = layer.neurons if hasattr(layer, 'neurons') else layer
-        out.append([list(n.w) + [n.b] for n in neurons])
-    return out
-
-
-def module(args, load, hooks=STUDENT_HOOKS):
-    """Build an nn class, set its parameters, run it forward and backward, and report."""
-    nn, Value = load('nn'), load('engine').Value
-    random.seed(args.get('seed', 0))
-    model = getattr(nn, args['cls'])(*args['args'], **args.get('kwargs', {}))
-    params = structure(model)
-    if args.get('params') is not None:
-        for layer, values in zip(params, args['params']):
-            for neuron, vs in zip(layer, values):
-                for p, v in zip(neuron, vs):
-                    p.data = v
-    report = {'shape': [[len(n) - 1 for n in layer] for layer in params]}
-    position = {ident(p): [i, j, k] for i, layer in enumerate(params) for j, n in enumerate(layer) for k, p in enumerate(n)}
-    report['parameters'] = [position.get(ident(p)) for p in list(model.parameters())[:1000]]
-    outputs = []
-    for x in args.get('inputs', []):
-        xv = [Value(v) for v in x]
-        y = model(xv)
-        outputs.append({'kind': 'list', 'values': [export(v.data) for v in y]} if isinstance(y, list)
-                       else {'kind': 'value', 'values': [export(y.data)]})
-        (y if not isinstance(y, list) else sum(y)).backward()
-    report['outputs'] = outputs
-    report['grads'] = [[[export(p.grad) for p in n] for n in layer] for layer in params]
-    if args.get('zero_grad'):
-        model.zero_grad()
-        report['after_zero_grad'] = [[[export(p.grad) for p in n] for n in layer] for layer in params]
-    return report
-
-
-def training(args, load, hooks=STUDENT_HOOKS):
-    """Seed, build the lecture's MLP with the student's nn, and run the student's train()."""
-    nn, train = load('nn'), load('train')
-    random.seed(args['seed'])
-    model = nn.MLP(3, [4, 4, 1])
-    params = structure(model)
-    initial = [[[export(p.data) for p in n] for n in layer] for layer in params]
-    losses = train.train(model, [list(x) for x in XS], list(YS), args['steps'], args['lr'])
-    return {'initial': initial, 'losses': [export(x) for x in list(losses)[:10000]]}
-
-
-def loss(args, load, hooks=STUDENT_HOOKS):
-    """Call a loss function of the student's (mse_loss, softmax, nll) on fresh Values and backpropagate."""
-    Value, fn = load('engine').Value, getattr(load(args['module']), args['function'])
-    inputs = [Value(v) for v in args['inputs']]
-    out = fn(inputs, *args.get('extra', []))
-    if isinstance(out, (list, tuple)):
-        return {'values': [export(v.data) for v in out]}
-    out.backward()
-    return {'values': [export(out.data)], 'grads': [export(v.grad) for v in inputs]}
-
-
-PROBES = {'expression': expression, 'graph': graph, 'call': call, 'module': module, 'training': training, 'loss': loss}
+PROBES = {'expression': expression, 'graph': graph, **functions.PROBES}
 
 
 def run(name, args, load, hooks=STUDENT_HOOKS):
-    return PROBES[name](args, load, hooks)
+    """Run one probe; a grader step that fails on the student's object raises ContractError."""
+    try:
+        return PROBES[name](args, load, hooks)
+    except (AttributeError, TypeError) as exc:
+        if not raised_here(exc):
+            raise  # the student's own code raised it
+        raise ContractError(f'{type(exc).__name__}: {exc}') from None
 
 
-def import_module(args, load, hooks=STUDENT_HOOKS):
-    load(args['module'])
-    return None
-
-
-PROBES['import'] = import_module
-
-
-def locate(args, load, hooks=STUDENT_HOOKS):
-    """[file, line] where a function or method of the student's is defined."""
-    obj = load(args['module'])
-    for part in args['symbol'].split('.'):
-        obj = getattr(obj, part)
-    code = getattr(obj, '__code__', None) or getattr(getattr(obj, '__init__', None), '__code__', None)
-    return [code.co_filename.replace('\\', '/').rsplit('/', 1)[-1], code.co_firstlineno]
-
-
-PROBES['locate'] = locate
+def raised_here(exc):
+    """Whether the innermost frame of the exception is in the probes' own files, not in student code."""
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return os.path.abspath(tb.tb_frame.f_code.co_filename) in OWN_FILES

@@ -18,7 +18,7 @@ SHAPES: dict[str, object] = {
     'graph': {'root?': ANY, 'nodes': [WALKED]},
     'module': {'shape': [[int]], 'parameters': [(type(None), [int])], 'outputs': [{'kind': str, 'values': [ANY]}],
                'grads': GRID, 'after_zero_grad?': GRID},
-    'training': {'initial': GRID, 'losses': [ANY]},
+    'training': {'shape': [[int]], 'losses': ANY, 'params': GRID},
     'loss': {'values': [ANY], 'grads?': [ANY]},
 }
 

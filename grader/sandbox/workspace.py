@@ -24,7 +24,7 @@ from grader.sandbox.runtime import Runtime, UnknownRuntime, runtime
 from grader.sandbox.snapshot import SandboxFileError, take
 
 HERE = Path(__file__).resolve().parent
-CHILD_FILES = ('child.py', 'probes.py', 'guard.py', 'confine.py')
+CHILD_FILES = ('child.py', 'probes.py', 'probe_functions.py', 'guard.py', 'confine.py')
 PYTHON_FLAGS = ['-I', '-S', '-B', '-X', 'utf8']
 MAX_ENTRIES = 1000  # files a submission's code may create while it is graded
 
