@@ -23,7 +23,7 @@ def read_submitted(folder: Path, name: str, max_bytes: int) -> str | None:
     except FileNotFoundError:
         why = Path(folder) / f'{LEFT_OUT}{name}'
         if why.is_file():
-            raise SandboxFileError(f'{name} is {why.read_text()}: hand in the file itself') from None
+            raise SandboxFileError(f'{name} is {why.read_text()}') from None
         return None
     except OSError as e:
         if os.path.islink(Path(folder) / name):
@@ -68,7 +68,8 @@ def take(folder: Path, into: Path, data_files: frozenset[str]) -> list[str]:
         if not entry.is_file(follow_symlinks=False):
             if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
                 # Left out, with a file saying why, which read_submitted turns back into the reason.
-                (into / f'{LEFT_OUT}{entry.name}').write_text('a link' if entry.is_symlink() else 'not a regular file')
+                why = 'a link: hand in the file itself' if entry.is_symlink() else 'not a regular file'
+                (into / f'{LEFT_OUT}{entry.name}').write_text(why)
             continue
         data = _read_capped(Path(entry.path), entry.name)
         total += len(data)
