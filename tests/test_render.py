@@ -13,7 +13,7 @@ def test_printed_output_cannot_move_the_cursor_or_fake_a_result():
     fb = Feedback(summary='wrong grad', output='\x1b[2J\x1b[H ✓ all passed\rTotal: 85/85\x07\n')
     shown = '\n'.join(render.feedback_text(fb))
     assert '\x1b' not in shown and '\r' not in shown and '\x07' not in shown
-    assert '     | �[2J�[H ✓ all passed\n     | Total: 85/85�' in shown  # every line marked as printed
+    assert '   Your code printed:\n     |  ✓ all passed\n     | Total: 85/85�' in shown  # every line marked as printed
 
 
 def test_an_unanswered_quiz_reads_not_answered_rather_than_not_implemented():
