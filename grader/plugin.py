@@ -110,6 +110,7 @@ class Collector:
                 feedback = Feedback(f'internal error in the grader, not in your code: {error!r}',
                                     kind='internal', output=detail)
             feedback = clean.deep(feedback)
+            feedback.summary, feedback.where = clean.line(feedback.summary), clean.line(feedback.where)
         self.state.record(exercise, feedback)
         callspec = getattr(item, 'callspec', None)
         self.results[exercise].append(CheckResult(name, passed, feedback, weight=self._weights.get(item.nodeid, 1.0),
