@@ -56,13 +56,14 @@ class GradingProcess:
         self._requests = os.fdopen(write, 'wb')
         threading.Thread(target=self._read, args=(self._proc,), daemon=True).start()
 
-    def submit(self, folder: Path, exercises: list[str] | None = None, notebook: Path | None = None) -> int:
-        """Queue a grading run; returns its id, which its reply carries."""
+    def submit(self, folder: Path, exercises: list[str] | None = None, notebook: Path | None = None,
+               requirements: bool = True) -> int:
+        """Queue a grading run (requirements=False: not the failing exercises' requirements); returns its id."""
         with self._lock:
             self._next_id += 1
             # Absolute: the grading process runs from another folder.
             request = {'id': self._next_id, 'folder': str(Path(folder).absolute()), 'exercises': exercises,
-                       'notebook': str(Path(notebook).absolute()) if notebook else None}
+                       'notebook': str(Path(notebook).absolute()) if notebook else None, 'requirements': requirements}
             self._sent[self._next_id] = request
             self._write(request)
             return self._next_id

@@ -69,14 +69,15 @@ class Server:
     def grade(self, request: dict, limits: object) -> dict:
         from grader.grading import grade
 
+        requirements = request.get('requirements', True)
         if not request.get('notebook'):
-            report = grade(Path(request['folder']), request.get('exercises'), limits, cancel=self.cancel)
+            report = grade(Path(request['folder']), request.get('exercises'), limits, requirements, self.cancel)
             return {'report': dataclasses.asdict(report), 'problems': []}
         from grader.notebook.extract import submission_from_notebook
 
         with tempfile.TemporaryDirectory(prefix='grade-notebook-') as tmp:
             submission = submission_from_notebook(Path(request['notebook']), Path(tmp) / 'submission')
-            report = grade(submission.folder, request.get('exercises'), limits, cancel=self.cancel)
+            report = grade(submission.folder, request.get('exercises'), limits, requirements, self.cancel)
         report.submission = request['notebook']
         return {'report': dataclasses.asdict(report), 'problems': submission.problems}
 

@@ -81,7 +81,8 @@ def watch(target: Path, stop_event: threading.Event | None = None, limits: Limit
     def start(save: Save) -> _Run:
         first = _first(last, scope, save.saved + save.deleted)
         run = _Run(save, scope, first)
-        run.request = _submit(process, target, notebook, first or scope)
+        # The exercise in focus alone, without its requirements: they come with the rest, a moment later.
+        run.request = _submit(process, target, notebook, first or scope, requirements=not first)
         return run
 
     run = start(Save())
@@ -102,7 +103,8 @@ def watch(target: Path, stop_event: threading.Event | None = None, limits: Limit
                 run.state = _merge(run.state, payload, last, time.monotonic() - run.started, str(target))
                 if run.state.grading and run.first:
                     run.first = []
-                    run.request = _submit(process, target, notebook, run.state.pending)
+                    # Everything, the focus again too: with its requirements graded, its status may change.
+                    run.request = _submit(process, target, notebook, scope)
                 elif not run.state.grading:
                     last = run.state.report or last
                 yield run.state
@@ -127,10 +129,8 @@ def _first(last: Report | None, scope: list[str], changed: list[str]) -> list[st
     return using if 0 < len(using) < len(scope) else []
 
 
-def _submit(process: GradingProcess, target: Path, notebook: bool, ids: list[str]) -> int:
-    if notebook:
-        return process.submit(target.parent, ids, notebook=target)
-    return process.submit(target, ids)
+def _submit(process: GradingProcess, target: Path, notebook: bool, ids: list[str], requirements: bool = True) -> int:
+    return process.submit(target.parent if notebook else target, ids, target if notebook else None, requirements)
 
 
 def _merge(state: WatchState, reply: dict, last: Report | None, seconds: float, target: str) -> WatchState:

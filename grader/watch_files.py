@@ -54,7 +54,8 @@ def watch_files(target: Path, notebook: bool, stop: threading.Event, post: Calla
             if folder.is_dir():
                 post(Changes(saved={folder.name + '/'}))  # it is back: grade it again
             continue
-        for batch in watchfiles.watch(folder, watch_filter=wanted, step=50, stop_event=stop,
+        # A short step: a save is seen within tens of ms, and one seen too soon is cancelled by the next.
+        for batch in watchfiles.watch(folder, watch_filter=wanted, step=20, stop_event=stop,
                                       raise_interrupt=False, yield_on_timeout=False):
             if not folder.is_dir():  # the folder is gone, not just its files
                 post(Changes(deleted={folder.name + '/'}))
