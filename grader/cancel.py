@@ -41,6 +41,7 @@ class Cancel:
             signal.pthread_kill(self._main, SIGNAL)
 
     def reset(self) -> None:
+        """Forget a request: a new run starts."""
         self.requested = False
 
     def check(self) -> None:

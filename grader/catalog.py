@@ -64,6 +64,7 @@ def load(path: Path = CATALOG_FILE) -> tuple[Exercise, ...]:
 
 
 def _flag(entry: dict, key: str) -> bool:
+    """A true/false key of an exercise, false when left out."""
     value = entry.get(key, False)
     if not isinstance(value, bool):
         raise ValueError(f"catalog: {key} of exercise {entry.get('id')!r} must be true or false, not {value!r}")

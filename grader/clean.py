@@ -23,10 +23,12 @@ T = TypeVar('T')
 
 
 def _surrogates_escaped(text: str) -> str:
+    """Lone surrogates (from undecodable bytes) as \\udcxx, so the text can be encoded."""
     return ''.join(f'\\u{ord(c):04x}' if '\ud800' <= c <= '\udfff' else c for c in text)
 
 
 def _unsafe(c: str) -> bool:
+    """A C0 or C1 control character, DEL, or a character that reorders or hides text."""
     code = ord(c)
     return code < 32 or 0x7f <= code <= 0x9f or c in _INVISIBLE
 

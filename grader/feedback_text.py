@@ -77,6 +77,7 @@ def sparkline(values: list[float]) -> str:
 
 
 def _got(x: object) -> str:
+    """A value the student's code gave, as the checks show it."""
     from grader.checking.compare import shown
     return shown(x)
 
@@ -101,7 +102,8 @@ def folded(e: ExerciseResult) -> list[tuple[CheckResult, str]]:
         if key in seen:
             continue
         seen.add(key)
-        more = len(failing) - 1
+        # A stub, a syntax error or a hang fails every input alike: saying so again adds nothing.
+        more = len(failing) - 1 if fb and fb.kind in ('wrong', 'error') else 0
         same = more and fb and all(c.feedback and _signature(c.feedback) == _signature(fb) for c in failing[1:])
         noun, verb = ('input', 'fails') if more == 1 else ('inputs', 'fail')
         note = f"… and {more} more {noun} {verb}{' the same way' if same else ''}" if more else ''
@@ -110,6 +112,7 @@ def folded(e: ExerciseResult) -> list[tuple[CheckResult, str]]:
 
 
 def _signature(fb: Feedback) -> tuple[str, str]:
+    """Two failures are 'the same way' when they name the same mistake, or say the same thing."""
     return (fb.kind, fb.misconception) if fb.misconception else (fb.kind, fb.summary)
 
 

@@ -43,6 +43,7 @@ class GradingProcess:
         threading.Thread(target=self._watchdog, daemon=True).start()
 
     def _start(self) -> None:
+        """Start the process and the thread that reads its replies."""
         self._log = tempfile.TemporaryFile()
         # Requests go on a pipe of their own: pytest swaps the grading process's stdin out while checks run.
         read, write = os.pipe()
@@ -76,6 +77,7 @@ class GradingProcess:
                 self._write({'cancel': request_id})
 
     def _write(self, message: dict) -> None:
+        """One JSON line to the process."""
         try:
             self._requests.write((json.dumps(message) + '\n').encode())
             self._requests.flush()
@@ -83,6 +85,7 @@ class GradingProcess:
             pass  # the process is gone: the reader reports it
 
     def _read(self, proc: subprocess.Popen) -> None:
+        """Pass on each reply; if the process dies, answer what it held with why, and start another."""
         for line in proc.stdout:
             try:
                 reply = json.loads(line)
@@ -103,12 +106,14 @@ class GradingProcess:
             self.on_reply({'id': request_id, 'error': why})
 
     def _death(self) -> str:
+        """Why the process stopped: its exit code and the last line it wrote to stderr."""
         code = self._proc.wait()
         self._log.seek(0)
         tail = self._log.read().decode('utf-8', 'replace').strip().splitlines()[-1:]
         return f'the grading process stopped (exit code {code})' + (f': {tail[0][:300]}' if tail else '')
 
     def _watchdog(self) -> None:
+        """Kill a process whose cancelled run has not stopped within the grace time, and start another."""
         while not self._closing:
             time.sleep(0.25)
             with self._lock:

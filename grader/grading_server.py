@@ -41,11 +41,13 @@ class Server:
                 self._cancelled.add(message['cancel'])
 
     def read(self, stream: TextIO) -> None:
+        """Take every line of the pipe as it comes (run in a thread), then say there is no more."""
         for line in stream:
             self.take(line)
         self.requests.put(None)
 
     def serve(self, limits: object, replies: TextIO) -> None:
+        """Grade the queued requests in order, each answered with one JSON line: a report, an error or 'cancelled'."""
         from grader.cancel import Cancelled
 
         while (request := self.requests.get()) is not None:
@@ -67,6 +69,7 @@ class Server:
             replies.flush()
 
     def grade(self, request: dict, limits: object) -> dict:
+        """One run: a folder, or a notebook's cells written into a temporary folder."""
         from grader.grading import grade
 
         requirements = request.get('requirements', True)
@@ -83,6 +86,7 @@ class Server:
 
 
 def _why(error: Exception) -> str:
+    """What to tell the student when a run could not grade: the reason, or what went wrong."""
     from grader.grading import GradingError
 
     if isinstance(error, GradingError) or type(error).__name__ == 'NotebookError':

@@ -69,9 +69,11 @@ class Collector:
         self._running = ''  # the check whose output the sandbox is collecting
 
     def pytest_configure(self, config: pytest.Config) -> None:
+        """Declare the points marker, so pytest knows it."""
         config.addinivalue_line('markers', 'points(weight): the check\'s share of its exercise\'s points (default 1)')
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Read every check's weight up front: a bad one is an error in the checks, before any runs."""
         for item in items:
             try:
                 self._weights[item.nodeid] = _weight(item)
@@ -80,6 +82,7 @@ class Collector:
 
     @pytest.fixture
     def student(self, request: pytest.FixtureRequest) -> Student:
+        """The student's code for one check, unless a hang or crash already decided it is not run."""
         exercise = Path(str(request.node.fspath)).stem
         skipped = self.state.skip_reason(exercise)
         if skipped:
@@ -98,6 +101,7 @@ class Collector:
                                  None if passed else 'see the grader\'s feedback', call.when)
 
     def _record(self, item: pytest.Item, call: pytest.CallInfo, passed: bool) -> None:
+        """One CheckResult: cleaned feedback with the check's printed output, its weight and its input."""
         exercise = Path(str(item.fspath)).stem
         name = (item.function.__doc__ or item.name).strip().splitlines()[0]
         feedback = None
@@ -125,6 +129,7 @@ class Collector:
         return dataclasses.replace(feedback, output=printed, output_cut=cut)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        """A check module that cannot be collected is the grader's error, kept to report."""
         if report.failed:
             self.errors.append(f'{report.nodeid}: {report.longreprtext}')
 

@@ -50,6 +50,7 @@ def points(e: ExerciseResult) -> str:
 
 
 def total_line(report: Report) -> str:
+    """'Total: 48.39/85', or 'Total: grading…' while some exercise is still being graded."""
     if any(e.status == 'pending' for e in report.exercises):
         return 'Total: grading…'
     return f'Total: {shown(report.score)}/{shown(report.max_score)}'
@@ -81,6 +82,7 @@ def text(report: Report, color: bool = False, width: int = WIDTH) -> str:
 
 
 def as_json(report: Report) -> str:
+    """The whole report as JSON, cleaned, with the score, full marks and the isolation level's meaning."""
     data = asdict(clean.deep(report))
     data.update(score=report.score, max_score=report.max_score, full_marks=report.full_marks,
                 isolation_meaning=describe(report.isolation))

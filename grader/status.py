@@ -63,6 +63,7 @@ def cause(ex: Exercise, fb: Feedback, failing: list[str], locate: Locate) -> str
 
 
 def _by_file(ex: Exercise, file: str, failing: list[str]) -> str:
+    """A broken or missing file is the exercise's own if it writes in it, else a failing requirement's."""
     if file in ex.files:
         return OWN
     return next((r for r in failing if file in catalog.get(r).files), OWN)

@@ -45,6 +45,7 @@ class WatchState:
 
     @property
     def grading(self) -> bool:
+        """Some exercises are still being graded for this save."""
         return bool(self.pending) and not self.error
 
     @property
@@ -115,6 +116,7 @@ def watch(target: Path, stop_event: threading.Event | None = None, limits: Limit
 
 
 def _save(changes: Changes, number: int) -> Save:
+    """The Save for a burst of changes, numbered."""
     return Save(sorted(changes.saved), sorted(changes.deleted), number=number)
 
 
@@ -130,6 +132,7 @@ def _first(last: Report | None, scope: list[str], changed: list[str]) -> list[st
 
 
 def _submit(process: GradingProcess, target: Path, notebook: bool, ids: list[str], requirements: bool = True) -> int:
+    """Ask for a run over these exercises of the folder, or of the notebook's cells."""
     return process.submit(target.parent if notebook else target, ids, target if notebook else None, requirements)
 
 

@@ -55,6 +55,7 @@ def happened(state: WatchState) -> str:
 
 
 def _what(save: Save) -> str:
+    """'saved engine.py, deleted nn.py': at most three names of each."""
     said = []
     for verb, names in (('saved', save.saved), ('deleted', save.deleted)):
         if names:

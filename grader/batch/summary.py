@@ -8,7 +8,7 @@ from grader import catalog, clean
 from grader.batch.reports import Outcome
 from grader.misconceptions import MISCONCEPTIONS
 from grader.results import CheckResult
-from grader.sandbox.levels import describe
+from grader.sandbox.levels import MEANING
 from grader.scoring import shown
 
 UNWRITTEN = {'not_implemented', 'missing_file'}  # not a mistake in the code: there is no code yet
@@ -85,7 +85,8 @@ def summary_text(s: ClassSummary) -> str:
     """The summary as the instructor reads it."""
     lines = [f'Class summary: {s.submissions} submissions, mean score {s.mean_score:.1f}/{shown(s.max_score)}, '
              f'{s.full_marks} with full marks' + (f', {len(s.ungraded)} could not be graded' if s.ungraded else '')]
-    lines += [f'{describe(level)} ({n} submission{"s" if n != 1 else ""})' for level, n in s.isolation]
+    lines += [f'Isolation: {level} for {n} submission{"s" if n != 1 else ""}: {MEANING.get(level, "unknown level")}.'
+              for level, n in s.isolation]
     lines += ['', 'Passing each exercise:']
     width = max((len(ex) for ex, _ in s.passing), default=0)
     points = {e.id: e.points for e in catalog.load()}
