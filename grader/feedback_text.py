@@ -32,7 +32,8 @@ def feedback_text(fb: Feedback, width: int = WIDTH) -> list[str]:
     lines = []
     if fb.misconception in MISCONCEPTIONS:
         known = MISCONCEPTIONS[fb.misconception]
-        lines.append(f'   Likely mistake: {known.title}' + (f' (in {fb.where})' if fb.where else ''))
+        lines += wrap(f'Likely mistake: {known.title}' + (f' (in {fb.where})' if fb.where else ''), width, '     ',
+                      first='   ')
         lines += wrap(fb.diagnosis or known.explanation, width, '     ')
     place = fb.where and not fb.misconception and fb.where not in fb.summary
     summary = fb.summary + (f' [{fb.where}]' if place else '')

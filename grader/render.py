@@ -56,16 +56,24 @@ def total_line(report: Report) -> str:
     return f'Total: {shown(report.score)}/{shown(report.max_score)}'
 
 
-def table(report: Report, color: bool) -> str:
-    """One row per exercise (mark, id, title, points, why not done), the total, then the isolation level."""
+def table(report: Report, color: bool, width: int = 0) -> str:
+    """One row per exercise (mark, id, title, points, why not done), the total, then the isolation level.
+
+    With a width, titles are shortened (to no less than 12 characters) so that rows fit it.
+    """
     report = clean.deep(report)
-    width = max(len(e.id) for e in report.exercises)
-    title_width = max(len(e.title) for e in report.exercises)
+    id_width = max(len(e.id) for e in report.exercises)
     points_width = max(len(points(e)) for e in report.exercises)
+    notes = {e.id: status_note(e) for e in report.exercises}
+    title_width = max(len(e.title) for e in report.exercises)
+    if width:
+        room = width - (id_width + points_width + max(len(n) for n in notes.values()) + 9)
+        title_width = max(12, min(title_width, room))
     lines = []
     for e in report.exercises:
         mark, fg = MARK.get(e.status, ('?', None))
-        row = f' {mark} {e.id:<{width}}  {e.title:<{title_width}}  {points(e):>{points_width}}  {status_note(e)}'.rstrip()
+        title = e.title if len(e.title) <= title_width else e.title[:title_width - 1] + '…'
+        row = f' {mark} {e.id:<{id_width}}  {title:<{title_width}}  {points(e):>{points_width}}  {notes[e.id]}'.rstrip()
         lines.append(click.style(row, fg=fg) if color else row)
     lines.append(click.style(total_line(report), bold=True) if color else total_line(report))
     lines.append(describe(report.isolation))

@@ -29,7 +29,7 @@ def screen(state: WatchState, target: str, color: bool, width: int = WIDTH) -> s
     for ex_id in state.newly_passed:
         note = f'✓ {ex_id} passes now!'
         parts.append(click.style(note, fg='green', bold=True) if color else note)
-    parts.append(render.table(with_pending(report, state.pending), color))
+    parts.append(render.table(with_pending(report, state.pending), color, width))
     first = report.first_failing
     if first:
         if state.newly_passed and not state.pending:

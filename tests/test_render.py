@@ -78,3 +78,14 @@ def test_output_is_capped_marked_as_the_students_and_says_when_cut():
     assert lines[1] == '     | line 21' and all(line.startswith('     | ') for line in lines[1:])
     assert lines[-1].endswith('…') and len(lines[-1]) == 60
     assert render.printed('   \n', cut=False) == []
+
+
+def test_the_table_shortens_titles_to_fit_a_narrow_terminal():
+    from grader.results import Report
+    report = Report('exercises', [_exercise('derived_ops', 10, 'passed'), _exercise('backward', 0, 'blocked')])
+    report.exercises[1].blocked_by = 'local_backward'
+    wide = render.table(report, color=False).splitlines()
+    assert 'Derived ops: -, /, reflected ops, relu and sum()' in wide[0]
+    narrow = render.table(report, color=False, width=72).splitlines()
+    assert all(len(line) <= 72 for line in narrow[:2]), narrow
+    assert narrow[1].endswith('0/10  needs local_backward first') and '…' in narrow[0]
