@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from grader import catalog
@@ -33,10 +34,13 @@ def grade(submission: Path, exercise_ids: list[str] | None = None, limits: Limit
     start = time.monotonic()
     cancel = cancel or Cancel()
     cancel.check()
-    try:
-        sandbox = Sandbox(submission, limits)
-    except SandboxError as e:
-        raise GradingError(str(e)) from None
+    with ThreadPoolExecutor(1) as pool:  # the sandbox starts while pytest and Hypothesis are imported
+        starting = pool.submit(Sandbox, submission, limits)
+        import pytest  # noqa: F401
+        try:
+            sandbox = starting.result()
+        except SandboxError as e:
+            raise GradingError(str(e)) from None
     with sandbox:
         locate = Locator(sandbox.read_text)
         state = FailFast(locate)
@@ -46,7 +50,8 @@ def grade(submission: Path, exercise_ids: list[str] | None = None, limits: Limit
         if extra and requirements:
             results.update(run_checks(sandbox, extra, state, cancel))
         exercises = assemble(chosen, results, locate)
-    return Report(str(submission), exercises, time.monotonic() - start)
+    # The level the sandbox reached, once it reports one (kernel isolation); until then, none.
+    return Report(str(submission), exercises, time.monotonic() - start, getattr(sandbox, 'level', 'none'))
 
 
 def run_checks(sandbox: Sandbox, exercises: list[Exercise], state: FailFast | None = None,
