@@ -12,7 +12,7 @@ from grader.attribution import Locator
 from grader.cancel import Cancel, Cancelled
 from grader.catalog import Exercise
 from grader.plugin import FailFast
-from grader.results import CheckResult, ExerciseResult, Report
+from grader.results import CheckResult, Report
 from grader.sandbox.runner import Limits, Sandbox, SandboxError
 from grader.status import assemble
 
