@@ -28,6 +28,7 @@ class Exercise:
     requires: tuple[str, ...]
     intro: str
     hints: tuple[str, ...]
+    all_or_nothing: bool = False  # the points only when every check passes, instead of a share per check
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -59,7 +60,15 @@ def load(path: Path = CATALOG_FILE) -> tuple[Exercise, ...]:
     return tuple(Exercise(id=e['id'], title=e['title'], points=int(e['points']),
                           covers={k: tuple(v) for k, v in e['covers'].items()},
                           requires=tuple(e.get('requires', ())), intro=e['intro'].strip(),
-                          hints=tuple(e.get('hints', ()))) for e in raw)
+                          hints=tuple(e.get('hints', ())), all_or_nothing=_flag(e, 'all_or_nothing')) for e in raw)
+
+
+def _flag(entry: dict, key: str) -> bool:
+    """A true/false key of an exercise, false when left out."""
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise ValueError(f"catalog: {key} of exercise {entry.get('id')!r} must be true or false, not {value!r}")
+    return value
 
 
 def get(name: str) -> Exercise:

@@ -1,15 +1,20 @@
 """grade(): run the hidden checks of some exercises against one submission folder."""
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from grader import catalog
+from grader.attribution import Locator
+from grader.cancel import Cancel, Cancelled
 from grader.catalog import Exercise
-from grader.results import CheckResult, ExerciseResult, Feedback, Report
+from grader.plugin import FailFast
+from grader.results import CheckResult, Report
 from grader.sandbox.runner import Limits, Sandbox, SandboxError
+from grader.status import assemble
 
 
 class GradingError(Exception):
@@ -17,13 +22,18 @@ class GradingError(Exception):
 
 
 def grade(submission: Path, exercise_ids: list[str] | None = None, limits: Limits = Limits(),
-          requirements: bool = True) -> Report:
-    """Grade the chosen exercises (all by default); requirements are checked too when one fails, unless told not to."""
+          requirements: bool = True, cancel: Cancel | None = None) -> Report:
+    """Grade the chosen exercises (all by default); requirements are checked too when one fails, unless told not to.
+
+    With `cancel`, a request from another thread stops the run with Cancelled, its sandbox closed.
+    """
     submission = Path(submission)
     if not submission.is_dir():
         raise GradingError(f'{submission} is not a folder of exercises')
     chosen = [catalog.get(i) for i in exercise_ids] if exercise_ids else list(catalog.load())
     start = time.monotonic()
+    cancel = cancel or Cancel()
+    cancel.check()
     with ThreadPoolExecutor(1) as pool:  # the sandbox starts while pytest and Hypothesis are imported
         starting = pool.submit(Sandbox, submission, limits)
         import pytest  # noqa: F401
@@ -32,22 +42,25 @@ def grade(submission: Path, exercise_ids: list[str] | None = None, limits: Limit
         except SandboxError as e:
             raise GradingError(str(e)) from None
     with sandbox:
-        results = run_checks(sandbox, chosen)
+        locate = Locator(sandbox.read_text)
+        state = FailFast(locate)
+        results = run_checks(sandbox, chosen, state, cancel)
         failing = [e for e in chosen if not all(c.passed for c in results.get(e.id, []))]
         extra = [e for e in catalog.with_requirements([e.id for e in failing]) if e.id not in results]
         if extra and requirements:
-            results.update(run_checks(sandbox, extra))
-    exercises = assemble(chosen, results)
+            results.update(run_checks(sandbox, extra, state, cancel))
+        exercises = assemble(chosen, results, locate)
     return Report(str(submission), exercises, time.monotonic() - start, sandbox.level)
 
 
-def run_checks(sandbox: Sandbox, exercises: list[Exercise]) -> dict[str, list[CheckResult]]:
+def run_checks(sandbox: Sandbox, exercises: list[Exercise], state: FailFast | None = None,
+               cancel: Cancel | None = None) -> dict[str, list[CheckResult]]:
     """Run the exercises' check modules under pytest, in this process; student code stays in the sandbox."""
     import pytest
 
     from grader.plugin import Collector
 
-    collector = Collector(sandbox)
+    collector = Collector(sandbox, state)
     args = [str(e.check_path) for e in exercises] + [
         '-p', 'no:cacheprovider', '-p', 'no:terminal', '-p', 'no:pastebin', '-p', 'no:unraisableexception',
         '-p', 'no:threadexception', '-p', 'no:faulthandler', '-p', 'no:doctest', '-p', 'no:junitxml',
@@ -57,7 +70,8 @@ def run_checks(sandbox: Sandbox, exercises: list[Exercise]) -> dict[str, list[Ch
     previous = os.environ.get('PYTEST_DISABLE_PLUGIN_AUTOLOAD')
     os.environ['PYTEST_DISABLE_PLUGIN_AUTOLOAD'] = '1'
     try:
-        code = pytest.main(args, plugins=[collector])
+        with cancel.armed() if cancel else contextlib.nullcontext():
+            code = pytest.main(args, plugins=[collector])
     finally:
         if previous is None:
             del os.environ['PYTEST_DISABLE_PLUGIN_AUTOLOAD']
@@ -70,30 +84,4 @@ def run_checks(sandbox: Sandbox, exercises: list[Exercise]) -> dict[str, list[Ch
     return dict(collector.results)
 
 
-def assemble(chosen: list[Exercise], results: dict[str, list[CheckResult]]) -> list[ExerciseResult]:
-    """Give each exercise a status; a failure caused by an earlier exercise is reported as blocked."""
-    failed = {ex_id for ex_id, checks in results.items() if not all(c.passed for c in checks)}
-    out = []
-    for ex in chosen:
-        checks = results.get(ex.id) or [CheckResult('checks', False, Feedback('no checks ran', kind='internal'))]
-        status, blocked_by = _status(ex, checks, failed)
-        points = ex.points if status == 'passed' else 0
-        out.append(ExerciseResult(ex.id, ex.title, points, ex.points, status, checks, blocked_by))
-    return out
-
-
-def _status(ex: Exercise, checks: list[CheckResult], failed: set[str]) -> tuple[str, str]:
-    failures = [c.feedback for c in checks if not c.passed and c.feedback]
-    if not failures and all(c.passed for c in checks):
-        return 'passed', ''
-    stubs = [f.blocked_by for f in failures if f.kind == 'not_implemented']
-    if '' in stubs:
-        return 'not_implemented', ''
-    if stubs:
-        return 'blocked', stubs[0]
-    if any(f.kind in ('syntax', 'missing_file') for f in failures):
-        return 'failed', ''
-    for req in catalog.with_requirements(list(ex.requires)):
-        if req.id in failed:
-            return 'blocked', req.id
-    return 'failed', ''
+__all__ = ['Cancelled', 'GradingError', 'assemble', 'grade', 'run_checks']

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from grader.scoring import rounded
+
 
 @dataclass
 class NodeDiff:
@@ -26,8 +28,9 @@ class Feedback:
     diffs: list[NodeDiff] = field(default_factory=list)
     hint: str = ''
     output: str = ''  # what the student's code printed during the check
-    kind: str = 'wrong'  # wrong, not_implemented, error, syntax, missing_file, timeout, crash
-    blocked_by: str = ''  # the exercise whose stub or failure this check ran into
+    output_cut: bool = False  # the start of that output was not kept
+    kind: str = 'wrong'  # wrong, not_implemented, error, syntax, missing_file, timeout, crash, not_run
+    blocked_by: str = ''  # the exercise whose stub, hang or failure this check ran into
     curve: list[float] = field(default_factory=list)  # the student's losses, drawn as a sparkline
     # The failing expression to draw: {'steps', 'names'}, plus {'probe', 'args', 'modules'} when the
     # student's own function (build_L, the neuron) builds the graph.
@@ -38,9 +41,11 @@ class Feedback:
 class CheckResult:
     """One hidden check."""
 
-    name: str
+    name: str  # checks that share a name are one check run on several inputs
     passed: bool
     feedback: Feedback | None = None
+    weight: float = 1.0  # the check's share of its exercise's points, relative to the exercise's other checks
+    input: str = ''  # which input of the check this was, when it runs on several
 
 
 @dataclass
@@ -49,11 +54,11 @@ class ExerciseResult:
 
     id: str
     title: str
-    points: int
-    max_points: int
+    points: float  # rounded to 2 decimals (see grader.scoring)
+    max_points: float
     status: str  # passed, failed, not_implemented, blocked, error
     checks: list[CheckResult] = field(default_factory=list)
-    blocked_by: str = ''
+    blocked_by: str = ''  # a requirement that fails too; with status blocked, the only reason this one fails
 
     @property
     def passed(self) -> bool:
@@ -74,12 +79,12 @@ class Report:
     isolation: str = 'none'  # the sandbox level the student's code ran under: namespaces, uid or none
 
     @property
-    def score(self) -> int:
-        return sum(e.points for e in self.exercises)
+    def score(self) -> float:
+        return rounded(sum(e.points for e in self.exercises))
 
     @property
-    def max_score(self) -> int:
-        return sum(e.max_points for e in self.exercises)
+    def max_score(self) -> float:
+        return rounded(sum(e.max_points for e in self.exercises))
 
     @property
     def full_marks(self) -> bool:

@@ -1,111 +1,156 @@
-"""Watch mode: re-grade a submission whenever one of its files is saved, one update per change."""
+"""Watch mode: every save cancels the grading under way and starts again; every state is about one save only.
+
+watch() yields a WatchState when a save is seen (grading, nothing in yet), when the exercise in
+focus is graded, and when every exercise is. Grading runs in a warm process (grading_process.py),
+so the watcher always answers at once.
+"""
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Optional
 
 from grader import catalog
-from grader.grading import GradingError, grade
-from grader.reset import BACKUPS
+from grader.batch.reports import BadReport, report_from_dict
+from grader.grading_process import GradingProcess
 from grader.results import Report
-
-Grader = Callable[[Path, Optional[list[str]]], Report]
+from grader.sandbox.limits import Limits
+from grader.watch_files import Changes, watch_files
 
 
 @dataclass
-class WatchUpdate:
-    """One re-grade: the report (or why there is none), what triggered it, and what newly passes."""
+class Save:
+    """What started a grading run: the files saved and deleted (none for the first run), and when (time.time())."""
 
-    report: Report | None
-    changed: list[str] = field(default_factory=list)  # the saved files' names; empty for the first run
-    partial: bool = False  # only the exercise in focus was re-graded; a full run follows
+    saved: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    at: float = field(default_factory=time.time)
+    number: int = 0  # 0 for the first run, then 1, 2, ... for each save
+
+
+@dataclass
+class WatchState:
+    """What is known about one save: nothing yet, the exercise in focus, or everything."""
+
+    save: Save
+    report: Report | None = None  # this save's results so far, in catalog order; None until some are in
+    pending: list[str] = field(default_factory=list)  # exercises not graded since this save
     newly_passed: list[str] = field(default_factory=list)
     error: str = ''
-    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)  # what a notebook lacked
+    seconds: float = 0.0  # from the save to these results
+
+    @property
+    def grading(self) -> bool:
+        """Some exercises are still being graded for this save."""
+        return bool(self.pending) and not self.error
 
     @property
     def focus(self) -> str:
-        """The exercise to work on: the first that does not pass ('' with full marks)."""
+        """The exercise to work on: the first graded one that does not pass ('' if none)."""
         first = self.report.first_failing if self.report else None
         return first.id if first else ''
 
 
-def watch(submission: Path, stop_event: threading.Event | None = None, grader: Grader = grade) -> Iterator[WatchUpdate]:
-    """Grade now, then after every save: the exercise in focus first (fast), then everything.
+class _Run:
+    """The grading of one save: the focus first, then the rest."""
 
-    With nothing in focus (full marks), the exercises that use the saved files go first.
-    """
-    import watchfiles
-
-    submission = Path(submission)
-    last = _run(grader, submission, None, None, [])
-    yield last
-    while _wait_for(submission, stop_event):
-        if last.error:  # the folder is back after it was gone
-            last = _run(grader, submission, None, last.report, [])
-            yield last
-        for changes in watchfiles.watch(submission, watch_filter=student_files_filter(), step=50,
-                                        stop_event=stop_event, raise_interrupt=True):
-            changed = sorted({Path(path).name for _, path in changes})
-            previous = last.report
-            first = [last.focus] if last.focus else _using(changed)
-            if previous and first and submission.is_dir():
-                yield _run(grader, submission, first, previous, changed)
-            last = _run(grader, submission, None, previous, changed)
-            yield last
-            if not submission.is_dir():
-                break  # a deleted folder is never seen again: wait for a new one
-        else:
-            return
+    def __init__(self, save: Save, scope: list[str], first: list[str]):
+        self.state = WatchState(save, pending=list(scope))
+        self.first = first
+        self.request = 0
+        self.started = time.monotonic()
 
 
-def _wait_for(folder: Path, stop_event: threading.Event | None) -> bool:
-    """Block until folder exists; False if asked to stop first."""
-    while not folder.is_dir():
-        if stop_event is not None and stop_event.is_set():
-            return False
-        time.sleep(0.25)
-    return stop_event is None or not stop_event.is_set()
+def watch(target: Path, stop_event: threading.Event | None = None, limits: Limits = Limits(),
+          exercises: list[str] | None = None, notebook: bool = False) -> Iterator[WatchState]:
+    """Grade now and after every save of a folder (or of a notebook, with notebook=True) until stop_event is set."""
+    target = Path(target)
+    scope = exercises or [e.id for e in catalog.load()]
+    events: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    process = GradingProcess(limits, on_reply=lambda reply: events.put(('reply', reply)))
+    files = threading.Thread(target=watch_files, args=(target, notebook, stop, lambda c: events.put(('files', c))),
+                             daemon=True)
+    files.start()
+    last: Report | None = None  # the last complete report, for what to grade first and what passes now
+    saves = 0
 
+    def start(save: Save) -> _Run:
+        first = _first(last, scope, save.saved + save.deleted)
+        run = _Run(save, scope, first)
+        # The exercise in focus alone, without its requirements: they come with the rest, a moment later.
+        run.request = _submit(process, target, notebook, first or scope, requirements=not first)
+        return run
 
-def student_files_filter() -> Callable[[object, str], bool]:
-    """Saves that can change a grade: Python files and the catalog's files (quiz.toml), not backups."""
-    import watchfiles
-
-    names = {f for e in catalog.load() for f in e.files}
-    default = watchfiles.DefaultFilter(ignore_dirs=(*watchfiles.DefaultFilter.ignore_dirs, BACKUPS))
-    return lambda change, path: default(change, path) and (path.endswith('.py') or Path(path).name in names)
-
-
-def _run(grader: Grader, submission: Path, ids: list[str] | None, previous: Report | None,
-         changed: list[str]) -> WatchUpdate:
-    """One grading run, merged into the previous report when it covered only some exercises."""
-    start = time.monotonic()
+    run = start(Save())
     try:
-        report = grader(submission, ids)  # Ctrl-C comes out as KeyboardInterrupt, even from inside pytest
-    except GradingError as e:
-        return WatchUpdate(None, changed, error=str(e), seconds=time.monotonic() - start)
-    except Exception as e:  # noqa: BLE001 - the watcher must outlive any one failed run
-        return WatchUpdate(None, changed, error=f'grading failed: {e!r}', seconds=time.monotonic() - start)
-    if ids and previous:
-        fresh = {e.id: e for e in report.exercises}
-        report = Report(report.submission, [fresh.get(e.id, e) for e in previous.exercises], report.seconds)
-    return WatchUpdate(report, changed, partial=bool(ids), newly_passed=_newly_passed(previous, report),
-                       seconds=time.monotonic() - start)
+        yield run.state
+        while not (stop_event and stop_event.is_set()):
+            try:
+                kind, payload = events.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if kind == 'files':
+                if run.state.grading:
+                    process.cancel(run.request)
+                saves += 1
+                run = start(_save(payload, saves))
+                yield run.state
+            elif payload.get('id') == run.request:
+                run.state = _merge(run.state, payload, last, time.monotonic() - run.started, str(target))
+                if run.state.grading and run.first:
+                    run.first = []
+                    # Everything, the focus again too: with its requirements graded, its status may change.
+                    run.request = _submit(process, target, notebook, scope)
+                elif not run.state.grading:
+                    last = run.state.report or last
+                yield run.state
+    finally:
+        stop.set()
+        process.close()
+        files.join(timeout=5)
 
 
-def _using(files: list[str]) -> list[str]:
-    """The exercises written in these files, unless that is all of them."""
-    ids = [e.id for e in catalog.load() if set(e.files) & set(files)]
-    return ids if len(ids) < len(catalog.load()) else []
+def _save(changes: Changes, number: int) -> Save:
+    """The Save for a burst of changes, numbered."""
+    return Save(sorted(changes.saved), sorted(changes.deleted), number=number)
 
 
-def _newly_passed(before: Report | None, after: Report) -> list[str]:
-    if before is None:
+def _first(last: Report | None, scope: list[str], changed: list[str]) -> list[str]:
+    """What to grade first: the exercise in focus, else (full marks) those written in the changed files."""
+    if last is None:
         return []
-    passed = {e.id for e in before.exercises if e.passed}
-    return [e.id for e in after.exercises if e.passed and e.id not in passed]
+    focus = last.first_failing
+    if focus:
+        return [focus.id] if len(scope) > 1 else []
+    using = [e.id for e in catalog.load() if e.id in scope and set(e.files) & set(changed)]
+    return using if 0 < len(using) < len(scope) else []
+
+
+def _submit(process: GradingProcess, target: Path, notebook: bool, ids: list[str], requirements: bool = True) -> int:
+    """Ask for a run over these exercises of the folder, or of the notebook's cells."""
+    return process.submit(target.parent if notebook else target, ids, target if notebook else None, requirements)
+
+
+def _merge(state: WatchState, reply: dict, last: Report | None, seconds: float, target: str) -> WatchState:
+    """The state after a reply: its exercises added to this save's results (and only to this save's)."""
+    if reply.get('cancelled'):
+        return state
+    if 'error' in reply:
+        return replace(state, error=str(reply['error']), pending=[], seconds=seconds)
+    try:
+        fresh = report_from_dict(reply['report'])
+    except BadReport as e:
+        return replace(state, error=f'the grading process answered nonsense: {e}', pending=[], seconds=seconds)
+    known = {e.id: e for e in (state.report.exercises if state.report else [])}
+    known.update({e.id: e for e in fresh.exercises})
+    order = [e.id for e in catalog.load()]
+    report = Report(target, [known[i] for i in order if i in known], fresh.seconds, fresh.isolation)
+    passed_before = {e.id for e in last.exercises if e.passed} if last else None
+    newly = [e.id for e in report.exercises if e.passed and passed_before is not None and e.id not in passed_before]
+    return replace(state, report=report, pending=[i for i in state.pending if i not in known],
+                   newly_passed=newly, problems=list(reply.get('problems') or []), seconds=seconds)

@@ -68,10 +68,10 @@ def test_every_submission_gets_a_row_in_catalog_order(graded_class):
     assert sorted(rows) == ['alice', 'bob', 'empty', 'eve', 'garbled', 'loop', 'mallory', 'nina.ipynb', 'notes.txt']
     assert rows['alice']['score'] == str(FULL) and rows['alice']['note'] == ''
     assert rows['nina.ipynb']['score'] == str(FULL), 'a notebook is graded from its cells'
-    assert rows['bob']['local_backward'] == '0' and rows['bob']['forward_ops'] == '5'
+    assert rows['bob']['local_backward'] == '7.14' and rows['bob']['forward_ops'] == '5'  # 5 of its 7 checks pass
     assert all(rows[n]['max_score'] == str(FULL) for n in rows)
     for name, row in rows.items():
-        assert int(row['score']) == sum(int(row[i]) for i in IDS), name
+        assert float(row['score']) == round(sum(float(row[i]) for i in IDS), 2), name
     assert result.graded and not result.skipped and not result.interrupted
 
 
@@ -194,3 +194,30 @@ def test_cli_refuses_bad_folders(tmp_path):
     assert a_file.exit_code == 2 and "cannot make the folder --out" in a_file.output
     no_out = CliRunner().invoke(main, ['batch', str(klass)])
     assert no_out.exit_code == 2 and '--out' in no_out.output
+
+
+def test_summary_is_the_same_whatever_order_submissions_finish_in():
+    """Ties between checks, and between mistakes, are broken the same way on every run."""
+    from grader.batch.reports import Outcome
+    from grader.batch.summary import summarize, summary_text
+    from grader.results import CheckResult, ExerciseResult, Feedback, Report
+
+    def outcome(name, failing, misconception=''):
+        exercises = [ExerciseResult(e.id, e.title, 0 if e.id in failing else e.points, e.points,
+                                    'failed' if e.id in failing else 'passed',
+                                    [CheckResult(f'{e.id} check', e.id not in failing,
+                                                 Feedback('wrong', misconception=misconception)
+                                                 if e.id in failing else None)])
+                     for e in catalog.load()]
+        return name, Outcome(Report(name, exercises, isolation='uid'))
+
+    class_ = [outcome('ann', {'nn'}, 'neuron_no_bias'), outcome('ben', {'derivatives'}, 'derivative_no_run'),
+              outcome('cat', {'softmax', 'nn'}, 'layer_returns_list'), outcome('dan', {'derivatives'})]
+    texts = {summary_text(summarize(dict(order))) for order in (class_, class_[::-1], class_[1:] + class_[:1])}
+    assert len(texts) == 1
+    text = texts.pop()
+    assert text.index('derivatives: derivatives check') < text.index('nn: nn check') < text.index('softmax: softmax')
+    nn_mistakes = text[text.index('nn: nn check'):text.index('softmax: softmax')]
+    assert nn_mistakes.index('Layer returns a list') < nn_mistakes.index('without its bias'), 'tied: by title'
+    assert 'Isolation: uid for 4 submissions: the kernel isolated your code' in text
+    assert 'mean 2.5/5' in text  # derivatives: two of four submissions earn 5

@@ -1,92 +1,120 @@
-"""grade watch: the library yields one update per save; the real command survives edits and Ctrl-C."""
+"""grade watch, as a library: every state it yields is about one save only, and a save cancels the run under way."""
 from __future__ import annotations
 
-import os
 import queue
 import shutil
-import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
-from grader.commands.watch import screen
-from grader.grading import grade
-from grader.watch import watch
-from mutate import make_submission
+import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
+from grader.notebook import build_notebook
+from grader.sandbox.limits import Limits
+from grader.watch import WatchState, watch
+from grader.watch_files import student_files_filter
+from grader.watch_screen import screen
+from mutate import SOLUTIONS, make_submission
+
 ONE_SIDED = '(f(x + h) - f(x)) / h'
-BROKEN = (('derivatives.py', ONE_SIDED, '(f(x + h) - f(x)) / (2 * h)'),)
-
-
-def small_grade(submission, ids):
-    """Grading limited to two quick exercises keeps these tests fast; the full set is graded elsewhere."""
-    return grade(submission, ids or ['derivatives', 'forward_ops'])
+TWO_H = '(f(x + h) - f(x)) / (2 * h)'
+BROKEN = (('derivatives.py', ONE_SIDED, TWO_H),)
+SCOPE = ['derivatives', 'forward_ops']  # two quick exercises keep these tests fast; the CLI test grades them all
+LOOP = 'while True:\n        pass\n    return (f(x + h) - f(x)) / h'
+# Far longer than any test waits: a run that was not cancelled would never finish in time.
+PATIENT = Limits(check_seconds=120, submission_seconds=600)
 
 
 class Watcher:
-    """watch() running in a thread, its updates in a queue."""
+    """watch() running in a thread, its states in a queue."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, limits: Limits = Limits(), notebook: bool = False):
         self.stop = threading.Event()
-        self.updates: queue.Queue = queue.Queue()
-        self.thread = threading.Thread(target=self._run, args=(folder,), daemon=True)
+        self.states: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._run, args=(folder, limits, notebook), daemon=True)
         self.thread.start()
 
-    def _run(self, folder: Path) -> None:
-        for update in watch(folder, stop_event=self.stop, grader=small_grade):
-            self.updates.put(update)
+    def _run(self, folder: Path, limits: Limits, notebook: bool) -> None:
+        for state in watch(folder, stop_event=self.stop, limits=limits, exercises=SCOPE, notebook=notebook):
+            self.states.put(state)
 
-    def next(self, timeout: float = 20):
-        return self.updates.get(timeout=timeout)
+    def next(self, timeout: float = 30) -> WatchState:
+        return self.states.get(timeout=timeout)
+
+    def until_done(self, timeout: float = 30) -> list[WatchState]:
+        """Every state up to the one with all exercises graded (or an error)."""
+        seen = [self.next(timeout)]
+        while seen[-1].grading:
+            seen.append(self.next(timeout))
+        return seen
 
     def close(self) -> None:
         self.stop.set()
-        self.thread.join(timeout=10)
+        self.thread.join(timeout=15)
         assert not self.thread.is_alive(), 'watch() did not stop when asked'
 
 
 def save(path: Path, text: str) -> None:
-    time.sleep(0.2)  # let the watcher settle, as a person's edits are never instantaneous
+    time.sleep(0.3)  # let the watcher settle, as a person's edits are never instantaneous
     path.write_text(text)
 
 
-def test_updates_follow_saves_and_move_on_when_one_passes(tmp_path):
+def test_a_save_is_graded_focus_first_and_every_state_is_about_it(tmp_path):
     folder = make_submission(tmp_path, BROKEN)
     watcher = Watcher(folder)
     try:
-        first = watcher.next()
-        assert first.changed == [] and first.focus == 'derivatives' and not first.partial
+        start = watcher.until_done()
+        assert start[0].report is None and start[0].pending == SCOPE and start[0].save.number == 0
+        assert start[-1].focus == 'derivatives' and start[-1].report.score == 8.33  # 2 of derivatives' 3 checks, and forward_ops
         source = folder / 'derivatives.py'
-        save(source, source.read_text().replace('(f(x + h) - f(x)) / (2 * h)', ONE_SIDED))
-        quick = watcher.next()
-        assert quick.changed == ['derivatives.py'] and quick.partial and quick.newly_passed == ['derivatives']
-        full = watcher.next()
-        assert not full.partial and full.report.full_marks and full.focus == ''
-        assert 'All done' in screen(full, folder, color=False)
+        save(source, source.read_text().replace(TWO_H, ONE_SIDED))
+        grading, quick, full = watcher.until_done()
+        assert grading.save.saved == ['derivatives.py'] and grading.report is None and grading.pending == SCOPE
+        assert [e.id for e in quick.report.exercises] == ['derivatives'] and quick.pending == ['forward_ops']
+        assert quick.newly_passed == ['derivatives'] and full.report.full_marks and not full.pending
+        text = screen(quick, str(folder), color=False)
+        assert '… forward_ops' in text and 'grading…' in text and 'Total: grading…' in text
+        assert 'All done' in screen(full, str(folder), color=False)
     finally:
         watcher.close()
 
 
-def test_survives_syntax_errors_and_deleted_files(tmp_path):
+def test_a_save_cancels_the_grading_under_way(tmp_path):
+    """A loop that would hold the grader for two minutes is dropped the moment the next save comes."""
+    folder = make_submission(tmp_path)
+    watcher = Watcher(folder, PATIENT)
+    try:
+        assert watcher.until_done()[-1].report.full_marks
+        source = folder / 'derivatives.py'
+        good = source.read_text()
+        save(source, good.replace('return ' + ONE_SIDED, LOOP))
+        looping = watcher.next()
+        assert looping.save.number == 1 and looping.grading
+        time.sleep(1.0)  # the loop is running now
+        save(source, good)
+        states = watcher.until_done(timeout=60)
+        assert all(s.save.number == 2 for s in states), [(s.save.number, s.pending) for s in states]
+        assert states[-1].report.full_marks
+    finally:
+        watcher.close()
+
+
+def test_a_deleted_file_is_reported_as_deleted(tmp_path):
     folder = make_submission(tmp_path)
     watcher = Watcher(folder)
     try:
-        assert watcher.next().report.full_marks
+        watcher.until_done()
         source = folder / 'derivatives.py'
         good = source.read_text()
-        save(source, good.replace('return (f(x + h) - f(x)) / h', 'return (f(x + h) - f(x) / h'))  # half-typed
-        update = watcher.next()  # with nothing in focus, the exercise written in the saved file goes first
-        assert update.partial and update.focus == 'derivatives'
-        assert 'syntax error in derivatives.py' in screen(update, folder, False)
-        assert not watcher.next().partial
+        time.sleep(0.3)
         source.unlink()
-        update = _last_settled(watcher)
-        assert 'derivatives.py is missing' in screen(update, folder, False)
+        states = watcher.until_done()
+        assert states[0].save.deleted == ['derivatives.py'] and states[0].save.saved == []
+        text = screen(states[-1], str(folder), False)
+        assert 'deleted derivatives.py at' in text and 'derivatives.py is missing' in text and 'saved' not in text
         save(source, good)
-        assert _last_settled(watcher).report.full_marks
+        states = watcher.until_done()
+        assert states[0].save.saved == ['derivatives.py'] and states[-1].report.full_marks
     finally:
         watcher.close()
 
@@ -95,33 +123,34 @@ def test_a_deleted_folder_is_waited_for(tmp_path):
     folder = make_submission(tmp_path)
     watcher = Watcher(folder)
     try:
-        assert watcher.next().report.full_marks
-        time.sleep(0.2)
+        assert watcher.until_done()[-1].report.full_marks
+        time.sleep(0.3)
         shutil.rmtree(folder)
-        gone = _last_settled(watcher)
+        gone = watcher.until_done()[-1]
         assert gone.report is None and 'is not a folder of exercises' in gone.error
-        assert 'and 5 more' in screen(gone, folder, False)  # the deleted files, not all named
+        assert gone.save.deleted == [f'{folder.name}/'], 'the folder is named, not each of its files'
+        assert f'deleted {folder.name}/ at' in screen(gone, str(folder), False)
         make_submission(tmp_path, BROKEN)  # the same folder, made again
-        back = watcher.next()
+        back = _last_settled(watcher)
         assert back.report is not None and back.focus == 'derivatives'
-        save(folder / 'derivatives.py', (folder / 'derivatives.py').read_text().replace(BROKEN[0][2], ONE_SIDED))
+        save(folder / 'derivatives.py', (folder / 'derivatives.py').read_text().replace(TWO_H, ONE_SIDED))
         assert _last_settled(watcher).report.full_marks, 'the new folder is watched'
     finally:
         watcher.close()
 
 
-def _last_settled(watcher: Watcher):
-    """The last update once the watcher is quiet (an editor's save may be several file events)."""
-    update = watcher.next()
+def _last_settled(watcher: Watcher) -> WatchState:
+    """The last state once the watcher is quiet (making a folder is many file events)."""
+    state = watcher.next()
     while True:
         try:
-            update = watcher.next(timeout=1.5)
+            state = watcher.next(timeout=2)
         except queue.Empty:
-            return update
+            assert not state.grading, 'the watcher went quiet in the middle of a run'
+            return state
 
 
 def test_only_saves_that_can_change_a_grade_count():
-    from grader.watch import student_files_filter
     wanted = student_files_filter()
     for path in ('engine.py', 'quiz.toml', 'helpers.py'):
         assert wanted(None, f'/w/exercises/{path}'), path
@@ -131,76 +160,35 @@ def test_only_saves_that_can_change_a_grade_count():
 
 
 def test_screen_says_why_it_cannot_grade():
-    from grader.watch import WatchUpdate
-    text = screen(WatchUpdate(None, ['engine.py'], error='gone is not a folder of exercises'), Path('gone'), False)
+    from grader.watch import Save
+    state = WatchState(Save(saved=['engine.py'], number=3), error='gone is not a folder of exercises')
+    text = screen(state, 'gone', False)
     assert 'Could not grade: gone is not a folder of exercises' in text and 'Waiting for the next save' in text
+    assert 'saved engine.py at' in text and 'Total' not in text
 
 
-def test_grade_watch_as_a_program(tmp_path):
-    """The real command in a subprocess: a save shows the new result; Ctrl-C quits with no traceback."""
-    folder = make_submission(tmp_path, BROKEN)
-    proc = subprocess.Popen([sys.executable, '-m', 'grader', 'watch', '--submission', str(folder)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                            env={**os.environ, 'PYTHONPATH': str(ROOT)})
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put((time.monotonic(), line)) for line in proc.stdout], daemon=True).start()
+def test_screen_names_the_save_it_grades_and_nothing_else():
+    from grader.watch import Save
+    state = WatchState(Save(saved=['engine.py'], deleted=['nn.py'], number=2), pending=SCOPE)
+    lines = screen(state, 'exercises', False).splitlines()
+    assert lines[2].startswith('saved engine.py, deleted nn.py at ') and lines[2].endswith(': grading…')
+    assert len([line for line in lines if line.strip()]) == 2, 'while grading, only the header and what is graded'
+
+
+def test_a_notebook_is_watched_and_graded_from_its_cells(tmp_path):
+    notebook = tmp_path / 'lab.ipynb'
+    build_notebook(SOLUTIONS, notebook)
+    watcher = Watcher(notebook, notebook=True)
     try:
-        _read_until(lines, 'Likely mistake: the one-sided step is h wide')
-        _read_until(lines, 'slope    value')  # the last line of that screen
+        assert watcher.until_done()[-1].report.full_marks
+        nb = nbformat.read(notebook, as_version=4)
+        cell = next(c for c in nb.cells if 'file:derivatives.py' in c.metadata.get('tags', []))
+        cell.source = cell.source.replace('return ' + ONE_SIDED, 'return ' + TWO_H)
         time.sleep(0.3)
-        source = folder / 'derivatives.py'
-        saved = time.monotonic()
-        source.write_text(source.read_text().replace('(f(x + h) - f(x)) / (2 * h)', ONE_SIDED))
-        seen = _read_until(lines, '✓ derivatives passes now!')
-        assert seen - saved < 10, f'{seen - saved:.2f} s from save to result'
-        _read_until(lines, 'Total:')
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
-        err = proc.stderr.read()
-        time.sleep(0.2)
-        out = ''.join(line for _, line in iter(lambda: lines.get_nowait() if not lines.empty() else None, None))
+        nbformat.write(nb, notebook)
+        states = watcher.until_done()
+        assert states[0].save.saved == ['lab.ipynb'] and states[-1].focus == 'derivatives'
+        text = screen(states[-1], str(notebook), False)
+        assert '(save the notebook to re-grade' in text and 'the one-sided step is h wide' in text
     finally:
-        proc.kill()
-    assert proc.returncode == 0 and 'Stopped watching.' in out, (out, err)
-    assert 'Traceback' not in err and '\x1b[' not in out, err
-
-
-def _read_until(lines: queue.Queue, text: str, timeout: float = 30) -> float:
-    """The time the first line containing text arrived."""
-    end = time.monotonic() + timeout
-    while True:
-        at, line = lines.get(timeout=max(0.1, end - time.monotonic()))
-        if text in line:
-            return at
-
-
-def test_ctrl_c_while_grading_quits_cleanly(tmp_path):
-    """pytest swallows Ctrl-C during a run; the watcher must still stop, and leave no child behind."""
-    folder = make_submission(tmp_path)
-    source = folder / 'derivatives.py'
-    source.write_text(source.read_text() + '\nwhile True:\n    pass\n')  # the import hangs until the check's timeout
-    proc = subprocess.Popen([sys.executable, '-m', 'grader', 'watch', '--submission', str(folder)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                            env={**os.environ, 'PYTHONPATH': str(ROOT)})
-    try:
-        child = _wait_for_child(proc.pid)
-        time.sleep(1.0)  # past pytest's import: the check is waiting for the hung import
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)
-    finally:
-        proc.kill()
-    assert proc.returncode == 0 and out.strip().endswith('Stopped watching.'), (out, err)
-    assert 'Traceback' not in err and 'Total:' not in out, 'no report from an interrupted run'
-    assert not Path(f'/proc/{child}').exists() or 'zombie' in Path(f'/proc/{child}/status').read_text()
-
-
-def _wait_for_child(pid: int, timeout: float = 20) -> int:
-    """The pid of the first child process of pid (the sandbox), once it exists."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        for task in Path(f'/proc/{pid}/task').iterdir():
-            children = (task / 'children').read_text().split()
-            if children:
-                return int(children[0])
-        time.sleep(0.05)
-    raise AssertionError('grade watch started no sandbox')
+        watcher.close()

@@ -6,7 +6,7 @@ import io
 import json
 from pathlib import Path
 
-from grader import catalog, render
+from grader import catalog, clean, render
 from grader.atomic import TEMP_PREFIX, write_atomic
 from grader.batch.reports import BadReport, Outcome, load_stored, notebook_problems, results_json, stored
 
@@ -48,9 +48,10 @@ def _json_object(path: Path) -> dict:
 def feedback(outcome: Outcome) -> str:
     """What the student reads: the table, then the feedback for every exercise that fails on its own account."""
     report = outcome.report
+    name = clean.name(report.submission)
     if outcome.note:
-        return f'{report.submission}: this submission could not be graded: {outcome.note}\nScore: 0/{report.max_score}\n'
-    parts = [f'{report.submission}: {report.score}/{report.max_score}', render.table(report, color=False)]
+        return f'{name}: this submission could not be graded: {clean.line(outcome.note)}\nScore: 0/{report.max_score}\n'
+    parts = [f'{name}: {report.score}/{report.max_score}', render.table(report, color=False)]
     if outcome.problems:
         parts.append(notebook_problems(outcome.problems))
     where = report.submission if report.submission.endswith('.ipynb') else 'exercises'  # as the student knows it
@@ -59,7 +60,11 @@ def feedback(outcome: Outcome) -> str:
 
 
 def grades_csv(outcomes: dict[str, Outcome]) -> str:
-    """submission, score, max_score, one column per exercise in catalog order, then a note."""
+    """submission, score, max_score, one column per exercise in catalog order, then a note.
+
+    Scores are numbers with at most 2 decimals. The submission is the folder's name, with any character
+    that is not safe written as its Python escape, and a leading ' if it starts like a formula.
+    """
     ids = [e.id for e in catalog.load()]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator='\n')
@@ -67,13 +72,9 @@ def grades_csv(outcomes: dict[str, Outcome]) -> str:
     for name in sorted(outcomes):
         report, note = outcomes[name].report, outcomes[name].note
         points = {e.id: e.points for e in report.exercises}
-        writer.writerow([_cell(name), report.score, report.max_score, *(points.get(i, 0) for i in ids), _cell(note)])
+        writer.writerow([clean.csv_cell(clean.name(name)), report.score, report.max_score,
+                         *(points.get(i, 0) for i in ids), clean.csv_cell(note)])
     return buffer.getvalue()
-
-
-def _cell(text: str) -> str:
-    # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
-    return "'" + text if text[:1] in ('=', '+', '-', '@') else text
 
 
 def remove_partials(out: Path) -> None:

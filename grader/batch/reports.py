@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader import catalog, render
+from grader import catalog, clean, render
 from grader.results import CheckResult, ExerciseResult, Feedback, NodeDiff, Report
 
 
@@ -58,15 +58,15 @@ def results_json(outcome: Outcome) -> str:
     """Gradescope's results.json; why grading failed, or what a notebook lacked, is the submission-wide output."""
     doc = json.loads(render.gradescope(outcome.report))
     if outcome.note:
-        doc['output'] = f'This submission could not be graded: {outcome.note}'
+        doc['output'] = f'This submission could not be graded: {clean.line(outcome.note)}'
     elif outcome.problems:
-        doc['output'] = notebook_problems(outcome.problems)
+        doc['output'] = notebook_problems(outcome.problems) + '\n\n' + doc['output']
     return json.dumps(doc, indent=2)
 
 
 def notebook_problems(problems: list[str]) -> str:
     """What a notebook lacked, as the student reads it."""
-    return 'Your notebook:\n' + '\n'.join(f' ! {p}' for p in problems)
+    return 'Your notebook:\n' + '\n'.join(f' ! {clean.line(p)}' for p in problems)
 
 
 def stored(outcome: Outcome) -> str:

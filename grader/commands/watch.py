@@ -7,48 +7,34 @@ from pathlib import Path
 import click
 
 from grader import render
+from grader.commands.limits import limit_options
 from grader.commands.options import COLOR, SUBMISSION, default_submission, use_color
-from grader.watch import WatchUpdate, watch as watching
-
-
-def screen(update: WatchUpdate, folder: Path, color: bool) -> str:
-    """What the terminal shows after one update: progress, then the current exercise's feedback."""
-    head = f'grade watch: {folder}   (save a file to re-grade, Ctrl-C to quit)'
-    parts = [click.style(head, dim=True) if color else head]
-    if update.changed:
-        names = ', '.join(update.changed[:3]) + (f' and {len(update.changed) - 3} more' if len(update.changed) > 3 else '')
-        parts.append(f"saved {names}: graded in {update.seconds:.2f} s"
-                     + ('; checking the other exercises...' if update.partial else ''))
-    if update.error:
-        parts.append(f'Could not grade: {update.error}\nWaiting for the next save.')
-        return '\n\n'.join(parts)
-    report = update.report
-    for ex_id in update.newly_passed:
-        note = f'✓ {ex_id} passes now!'
-        parts.append(click.style(note, fg='green', bold=True) if color else note)
-    parts.append(render.table(report, color))
-    first = report.first_failing
-    if first:
-        if update.newly_passed:
-            parts.append(f'Next: {first.id} — {first.title}')
-        parts.append(render.details(first, color, report.submission))
-    else:
-        parts.append('All done: full marks. Keep editing if you like; grade watch keeps checking.')
-    return '\n\n'.join(parts)
+from grader.sandbox.limits import Limits
 
 
 @click.command(short_help='Re-grade on every save (Ctrl-C quits).')
 @SUBMISSION
+@click.option('--notebook', type=click.Path(path_type=Path), default=None,
+              help='Watch this Jupyter notebook and grade its code cells on every save.')
 @COLOR
-def watch(submission: Path | None, color: bool | None) -> None:
+@limit_options
+def watch(submission: Path | None, notebook: Path | None, color: bool | None, limits: Limits) -> None:
     """Re-grade whenever you save, showing the exercise you are on (Ctrl-C quits)."""
-    folder = default_submission(submission)
+    from grader.watch import watch as watching
+    from grader.watch_screen import CLEAR, screen
+
+    if submission and notebook:
+        raise click.UsageError('give --submission or --notebook, not both')
+    if notebook and not notebook.is_file():
+        raise click.UsageError(f"there is no notebook '{notebook}'")
+    target = notebook or default_submission(submission)
     color = use_color(color)
-    clear = sys.stdout.isatty()
+    terminal = sys.stdout.isatty()
     try:
-        for update in watching(folder):
-            if clear:
-                click.clear()
-            click.echo(screen(update, folder, color) + '\n')
+        for state in watching(target, limits=limits, notebook=notebook is not None):
+            width = render.terminal_width() if terminal else render.WIDTH
+            text = screen(state, str(target), color, width)
+            # One write per screen, so a terminal never shows half of one.
+            click.echo(CLEAR + text + '\n' if terminal else text + '\n\n', nl=False)
     except KeyboardInterrupt:
         click.echo('\nStopped watching.')
