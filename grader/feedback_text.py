@@ -92,24 +92,29 @@ def start_in(files: list[str], where: str) -> str:
 
 
 def folded(e: ExerciseResult) -> list[tuple[CheckResult, str]]:
-    """Each failing check once, with a note on its other failing inputs; a repeat of the same feedback is left out."""
+    """Each way a check fails once, with a note on its other inputs that fail the same way; the
+    exercise's own failures first, and a repeat of the same feedback left out."""
     seen, out = set(), []
     for group in checks_by_name(e.checks).values():
-        failing = [c for c in group if not c.passed]
-        if not failing:
-            continue
-        first, fb = failing[0], failing[0].feedback
-        key = (fb.misconception or fb.summary, '' if fb.misconception else fb.expression) if fb else first.name
-        if key in seen:
-            continue
-        seen.add(key)
-        # A stub, a syntax error or a hang fails every input alike: saying so again adds nothing.
-        more = len(failing) - 1 if fb and fb.kind in ('wrong', 'error') else 0
-        same = more and fb and all(c.feedback and _signature(c.feedback) == _signature(fb) for c in failing[1:])
-        noun, verb = ('input', 'fails') if more == 1 else ('inputs', 'fail')
-        note = f"… and {more} more {noun} {verb}{' the same way' if same else ''}" if more else ''
-        out.append((first, note))
-    return out
+        # Inputs that fail in kind alike are folded; an exception beside wrong numbers, or a failure of
+        # the exercise's own beside one that comes from a requirement, is a different way and is shown.
+        ways: dict[tuple[str, str, str], list[CheckResult]] = {}
+        for c in group:
+            if not c.passed:
+                fb = c.feedback
+                ways.setdefault((fb.kind, fb.misconception, c.cause) if fb else ('', c.name, ''), []).append(c)
+        for failing in ways.values():
+            first, fb = failing[0], failing[0].feedback
+            key = (fb.misconception or fb.summary, '' if fb.misconception else fb.expression) if fb else first.name
+            if key in seen:
+                continue
+            seen.add(key)
+            # A stub, a syntax error or a hang fails every input alike: saying so again adds nothing.
+            more = len(failing) - 1 if fb and fb.kind in ('wrong', 'error') else 0
+            same = more and all(c.feedback and _signature(c.feedback) == _signature(fb) for c in failing[1:])
+            noun, verb = ('input', 'fails') if more == 1 else ('inputs', 'fail')
+            out.append((first, f"… and {more} more {noun} {verb}{' the same way' if same else ''}" if more else ''))
+    return sorted(out, key=lambda pair: pair[0].cause != 'own')
 
 
 def _signature(fb: Feedback) -> tuple[str, str]:

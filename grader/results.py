@@ -46,6 +46,7 @@ class CheckResult:
     feedback: Feedback | None = None
     weight: float = 1.0  # the check's share of its exercise's points, relative to the exercise's other checks
     input: str = ''  # which input of the check this was, when it runs on several
+    cause: str = ''  # a failure's origin: 'own', the id of a requirement it comes from, or '' if unknown
 
 
 @dataclass

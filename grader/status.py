@@ -29,10 +29,13 @@ def assemble(chosen: list[Exercise], results: dict[str, list[CheckResult]],
 
 def _status(ex: Exercise, checks: list[CheckResult], failing: list[str], locate: Locate) -> tuple[str, str]:
     """(status, the requirement that fails too); 'blocked' only when no failure is the exercise's own."""
-    failures = [c.feedback for c in checks if not c.passed and c.feedback]
+    failed = [c for c in checks if not c.passed and c.feedback]
+    failures = [c.feedback for c in failed]
     if not failures and all(c.passed for c in checks):
         return 'passed', ''
     causes = [cause(ex, f, failing, locate) for f in failures]
+    for check, origin in zip(failed, causes):
+        check.cause = origin
     others = [c for c in causes if c not in (OWN, UNKNOWN)]
     too = others[0] if others else (failing[0] if failing else '')
     if any(f.kind == 'not_implemented' and c == OWN for f, c in zip(failures, causes)):

@@ -69,7 +69,9 @@ NN_FORGERIES = {
 @pytest.mark.parametrize('change', list(NN_FORGERIES.values()), ids=list(NN_FORGERIES))
 def test_forged_model_replies_fail_nn(tmp_path, change):
     report = graded(tmp_path, 'nn.py', 'module', change, 'nn')
-    assert report.exercises[0].status == 'failed' and report.score == 0, explain(report)
+    # zero_grad() reads only the grads after zero_grad(), which no forgery here touches: it may pass
+    passed = [c.name for c in report.exercises[0].checks if c.passed]
+    assert report.exercises[0].status == 'failed' and all(n.startswith('zero_grad()') for n in passed), explain(report)
     assert not any(f.kind == 'internal' for f in forged_feedback(report)), explain(report)
 
 
@@ -118,7 +120,8 @@ def test_a_train_that_never_trains_from_nan_weights_fails(tmp_path):
         ('train.py', '    losses = []\n    for k in range(steps):', "    return [float('nan')] * steps\n    losses = []\n    for k in range(steps):")])
     report = grade(submission, ['training'], requirements=False)
     loop = [c for c in report.exercises[0].checks if not c.name.startswith('mse_loss')]
-    assert report.score == 0 and loop and not any(c.passed for c in loop), explain(report)
+    # mse_loss is untouched and earns its share; every check of the training loop fails
+    assert not report.exercises[0].passed and loop and not any(c.passed for c in loop), explain(report)
     assert all('never change' in c.feedback.summary or 'recomputed' in c.feedback.summary for c in loop)
 
 

@@ -150,9 +150,6 @@ def test_what_the_code_printed_before_it_hung_is_shown_under_the_check(tmp_path)
     assert '   Your code printed (the last 10 of 15 lines):\n     | step 5 x = 3.0' in text
 
 
-@pytest.mark.xfail(strict=True, reason="Sandbox.output() is read when the reply arrives, before the thread that "
-                                       "drains the child's output has it all, and the child's stdout is "
-                                       "block-buffered: the sandbox must hand over all output printed before a reply")
 def test_prints_before_a_wrong_answer_are_shown_too(grade_patched):
     report = grade_patched([_printing('', 'return (f(x + h) - f(x)) / (2 * h)')], ['derivatives'])
     assert 'step 0 x = 3.0' in report.exercises[0].first_failure.feedback.output

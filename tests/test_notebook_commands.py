@@ -30,7 +30,8 @@ def test_list_on_a_notebook(tmp_path):
     nb = nbformat.read(solved(tmp_path), as_version=4)
     nb.cells = [c for c in nb.cells if 'file:softmax.py' not in c.metadata.get('tags', [])]
     result = run('list', '--notebook', save(nb, tmp_path, 'nb.ipynb'))
-    assert result.exit_code == 0 and 'Total: 80/85' in result.stdout and 'Next: softmax' in result.stdout
+    # softmax's Value.log lives in engine.py's cell, so one of softmax's three checks still passes
+    assert result.exit_code == 0 and 'Total: 81.67/85' in result.stdout and 'Next: softmax' in result.stdout
     assert 'no cell holds softmax.py' in result.stderr
 
 

@@ -15,6 +15,11 @@ SYMBOL_OF_OP = {'+': 'Value.__add__', '*': 'Value.__mul__', '**': 'Value.__pow__
                 '-': 'Value.__sub__', '/': 'Value.__truediv__'}
 REFLECTED = {'+': 'Value.__radd__', '*': 'Value.__rmul__', '-': 'Value.__rsub__', '/': 'Value.__rtruediv__'}
 OP_OF_STEP = {'add': '+', 'mul': '*', 'sub': '-', 'truediv': '/', 'pow': '**', 'relu': 'ReLU'}
+# The ops a derived op is often written through (a - b as a + (-b)): where its mistake may really live.
+BUILT_FROM = {'Value.__sub__': ('Value.__add__', 'Value.__neg__', 'Value.__mul__'),
+              'Value.__rsub__': ('Value.__add__', 'Value.__neg__', 'Value.__mul__'),
+              'Value.__truediv__': ('Value.__mul__', 'Value.__pow__'), 'Value.__rtruediv__': ('Value.__mul__', 'Value.__pow__'),
+              'Value.__neg__': ('Value.__mul__',), 'Value.__radd__': ('Value.__add__',), 'Value.__rmul__': ('Value.__mul__',)}
 
 
 def is_number(x: object) -> bool:
@@ -90,8 +95,18 @@ def expect_graph(student: Student, graph: Graph, *, fields: tuple[str, ...] = ('
                         graph={'steps': graph.steps, 'names': graph.names})
     misconception, symbol = diagnose(graph, got, fields)
     if misconception:
-        name(feedback, misconception, student.locate('engine', symbol, misconception))
+        name(feedback, misconception, where_it_shows(student, symbol, misconception))
     raise CheckFailed(feedback)
+
+
+def where_it_shows(student: Student, symbol: str, misconception: str) -> str:
+    """The student's line that shows the mistake, in the op or in an op it is built from; else the op's
+    own `def` line, unless it is built from others, where naming it could blame the wrong exercise."""
+    for candidate in (symbol, *BUILT_FROM.get(symbol, ())):
+        found = student.locate('engine', candidate, misconception, strict=True)
+        if found:
+            return found
+    return '' if symbol in BUILT_FROM else student.locate('engine', symbol, misconception)
 
 
 def _expect_values(graph: Graph, nodes: list[dict]) -> None:

@@ -37,13 +37,15 @@ class Student:
             feedback.where = self.locate(*where) if where else ''
         raise CheckFailed(feedback)
 
-    def locate(self, module: str, symbol: str, misconception: str = '') -> str:
+    def locate(self, module: str, symbol: str, misconception: str = '', strict: bool = False) -> str:
         """'engine.py:42' for a function or method of the student's: the line where the misconception
-        shows, if one is given and its line is found, else the `def` line; '' if unknown."""
+        shows, if one is given and its line is found, else the `def` line (or, strict, ''); '' if unknown."""
         pattern = MISCONCEPTIONS[misconception].line if misconception else ''
         reply = self.sandbox.request('locate', {'module': module, 'symbol': symbol, 'pattern': pattern}, (module,))
         result = reply.result if reply.ok else None
         if isinstance(result, list) and len(result) == 3 and type(result[1]) is int and type(result[2]) is int:
+            if strict and pattern and not result[2]:
+                return ''
             return f'{cut(str(result[0]), 100)}:{result[2] or result[1]}'
         return ''
 

@@ -51,9 +51,9 @@ def grade_work(work: Work, ids: list[str] | None = None, limits: Limits = Limits
 
 def clean(text: str) -> str:
     """Text that names the student's files, with any control character in a name shown as �, line by line."""
-    from grader.render import printable
+    from grader import clean as cleaning
 
-    return '\n'.join(printable(line) for line in text.split('\n'))
+    return cleaning.text(text)
 
 
 @contextmanager

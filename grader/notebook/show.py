@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import html
 
-from grader import render
+from grader import clean, render
 from grader.notebook.jupyter import NotebookCheck
 
 GREEN, RED, AMBER = '#1a7f37', '#c62828', '#b26a00'
@@ -30,9 +30,9 @@ def as_text(result: NotebookCheck) -> str:
     """The result as plain text, for a terminal or a front end without HTML."""
     line, _ = headline(result)
     if result.report is None:
-        return render.printable(line)
-    notes = [f' ! {render.printable(p)}' for p in result.problems]
-    return '\n\n'.join([render.printable(line), render.text(result.report)] + (['\n'.join(notes)] if notes else []))
+        return clean.line(line)
+    notes = [f' ! {clean.line(p)}' for p in result.problems]
+    return '\n\n'.join([clean.line(line), render.text(result.report)] + (['\n'.join(notes)] if notes else []))
 
 
 def as_html(result: NotebookCheck) -> str:
