@@ -16,6 +16,7 @@ from grader.batch import outputs, worker
 from grader.batch.run import run_batch
 from grader.batch.worker import Workers
 from grader.sandbox.limits import Limits
+from interruptible import INTERRUPTIBLE
 from mutate import make_submission
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +49,8 @@ def test_sigint_mid_batch_leaves_valid_files_and_a_rerun_finishes(tmp_path):
     before = tree_hash(klass)
     env = {**os.environ, 'PYTHONPATH': str(ROOT), 'TMPDIR': str(scratch)}
     proc = subprocess.Popen([sys.executable, '-m', 'grader', 'batch', str(klass), '--out', str(out), '--jobs', '1'],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+                            **INTERRUPTIBLE)
     first = proc.stderr.readline()
     assert first.startswith('1/3 a 5/'), first
     time.sleep(0.3)  # b's grading process is running now

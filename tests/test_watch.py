@@ -14,6 +14,7 @@ from pathlib import Path
 from grader.commands.watch import screen
 from grader.grading import grade
 from grader.watch import watch
+from interruptible import INTERRUPTIBLE
 from mutate import make_submission
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,7 +140,7 @@ def test_screen_says_why_it_cannot_grade():
 def test_grade_watch_as_a_program(tmp_path):
     """The real command in a subprocess: a save shows the new result; Ctrl-C quits with no traceback."""
     folder = make_submission(tmp_path, BROKEN)
-    proc = subprocess.Popen([sys.executable, '-m', 'grader', 'watch', '--submission', str(folder)],
+    proc = subprocess.Popen([sys.executable, '-m', 'grader', 'watch', '--submission', str(folder)], **INTERRUPTIBLE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
                             env={**os.environ, 'PYTHONPATH': str(ROOT)})
     lines: queue.Queue = queue.Queue()
@@ -179,7 +180,7 @@ def test_ctrl_c_while_grading_quits_cleanly(tmp_path):
     folder = make_submission(tmp_path)
     source = folder / 'derivatives.py'
     source.write_text(source.read_text() + '\nwhile True:\n    pass\n')  # the import hangs until the check's timeout
-    proc = subprocess.Popen([sys.executable, '-m', 'grader', 'watch', '--submission', str(folder)],
+    proc = subprocess.Popen([sys.executable, '-m', 'grader', 'watch', '--submission', str(folder)], **INTERRUPTIBLE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
                             env={**os.environ, 'PYTHONPATH': str(ROOT)})
     try:
