@@ -7,14 +7,12 @@ from pathlib import Path
 import click
 
 from grader import catalog, render
-from grader.batch.command import batch
 from grader.commands.graph import graph
-from grader.commands.instructor import new, publish, validate
+from grader.commands.instructor import add_instructor_commands
 from grader.commands.limits import limit_options
 from grader.commands.options import COLOR, SUBMISSION, cannot_write, default_submission, exercise_ids, use_color
 from grader.commands.reset import reset
 from grader.commands.watch import watch
-from grader.export.command import export
 from grader.sandbox.limits import Limits
 
 
@@ -113,5 +111,6 @@ def hint(exercise: str | None, submission: Path | None, show_all: bool, reset: b
     click.echo(render.hints_text(ex, shown))
 
 
-for command in (watch, graph, reset, batch, export, publish, validate, new):
+for command in (watch, graph, reset):
     main.add_command(command)
+add_instructor_commands(main)
