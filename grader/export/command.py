@@ -63,6 +63,45 @@ def _visibilities(values: tuple[str, ...]) -> tuple[str, dict[str, str]]:
     return overall, per_exercise
 
 
+@export.command()
+@click.option('--out', '-o', type=click.Path(path_type=Path), required=True, help='A new folder for the setup.')
+@click.option('--image', default='you/micrograd-grader:root', show_default=True,
+              help='The image name PrairieLearn pulls (build and push it from the folder written).')
+@click.option('--timeout', type=int, default=60, show_default=True,
+              help='Seconds PrairieLearn gives each grading job (at most 600); the grader stops student code first.')
+@click.option('--exercise', 'exercises', multiple=True, help='Grade only this exercise (repeat it); default: all.')
+def prairielearn(out: Path, image: str, timeout: int, exercises: tuple[str, ...]) -> None:
+    """Write PrairieLearn's external-grader setup: the image's build context, info.json and a guide."""
+    from grader.export.image import prairielearn_files
+
+    try:
+        files = prairielearn_files(image, timeout, list(exercises))
+    except (ValueError, KeyError) as e:
+        raise click.UsageError(str(e).strip('"')) from None
+    _write(out, files, 'build and push the image, then merge info.json into the question\'s (see README.md there).')
+
+
+@export.command()
+@click.option('--out', '-o', type=click.Path(path_type=Path), required=True, help='A new folder for the build context.')
+def image(out: Path) -> None:
+    """Write the grading image's build context: a Containerfile, the grader (no solutions) and the entry scripts."""
+    from grader.export.image import context_files
+
+    _write(out, context_files(), 'build it with `docker build -t NAME .` there (README.md says how to run it).')
+
+
+def _write(out: Path, files: dict, then: str) -> None:
+    from grader.export.image import write_folder
+
+    try:
+        write_folder(out, files)
+    except FileExistsError as e:
+        raise click.BadParameter(str(e), param_hint='--out') from None
+    except OSError as e:
+        raise cannot_write(out, e) from None
+    click.echo(f'wrote {len(files)} files into {out}: {then}')
+
+
 @export.command(name='github-classroom')
 @click.option('--out', '-o', type=click.Path(path_type=Path), default=Path('.'), show_default=True,
               help='The template repository to write .github/workflows/classroom.yml into.')
