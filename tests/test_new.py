@@ -15,6 +15,11 @@ else:
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
+# The project's tests that count exercises and points: in a project with one more exercise, they must pass too.
+AFFECTED = ['tests/test_cli.py', 'tests/test_publish.py', 'tests/test_prairielearn.py',
+            'tests/test_export.py::test_run_autograder_grades_the_submission',
+            'tests/test_notebook.py::test_grade_check_notebook_full_marks_and_stubs',
+            'tests/test_bundle.py::test_the_bundle_holds_stubs_grader_reference_and_readme']
 DOC = ROOT / 'docs' / 'adding-an-exercise.md'
 IGNORE = shutil.ignore_patterns('.git', '.venv', '__pycache__', '*.egg-info', '.hypothesis', 'out', 'exercises-backup-*')
 
@@ -85,6 +90,10 @@ def test_the_documented_walkthrough_adds_a_validated_exercise(project):
     assert '        raise NotImplementedError("sigmoid: Value.sigmoid")\n' in stub and 'math.exp(-self.data))\n' not in stub
     result = grade(project, 'grade check sigmoid')
     assert result.returncode == 1 and 'not implemented yet: Value.sigmoid' in result.stdout, result.stdout
+
+    suite = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:randomly', *AFFECTED], cwd=project,
+                           capture_output=True, text=True, timeout=900, env={**os.environ, 'PYTHONPATH': str(project)})
+    assert suite.returncode == 0 and ' passed' in suite.stdout, suite.stdout[-3000:] + suite.stderr[-2000:]
 
 
 @pytest.mark.parametrize('args, message', [
