@@ -27,7 +27,7 @@ Rebuild [micrograd](https://github.com/karpathy/micrograd), the tiny scalar auto
 ## Set up
 
 ```bash
-python -m venv .venv && . .venv/bin/activate && pip install -e .   # install (Python 3.10 to 3.14)
+python -m venv .venv && . .venv/bin/activate && pip install -e .   # install (Python 3.10 to 3.13)
 grade                                                             # grade your work in exercises/
 ```
 
