@@ -44,7 +44,7 @@ class Progress:
     def __init__(self, stream: TextIO, tty: bool):
         self.stream, self.tty = stream, tty
         self._bar: Bar | None = None
-        self._task: TaskID | None = None
+        self._task: TaskID  # set with the bar
 
     def __call__(self, tick: Tick) -> None:
         if not self.tty:
