@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import textwrap
 
 from grader import render
 from grader.misconceptions import MISCONCEPTIONS
@@ -63,8 +64,7 @@ def exercise_text(e: ExerciseResult, fmt: str = 'text') -> str:
 
 def _markdown(c: CheckResult) -> str:
     """The check's name and diagnosis as prose; what came from the student's code in a code block."""
-    lines = render.feedback_text(c.feedback) if c.feedback else []
-    body = '\n'.join(line[3:] if line.startswith('   ') else line for line in lines)
+    body = textwrap.dedent('\n'.join(render.feedback_text(c.feedback))) if c.feedback else ''
     return f'✗ **{_escaped(c.name)}**' + (f'\n\n{fence(body)}' if body else '')
 
 
