@@ -236,7 +236,7 @@ def test_gradescope_options_reach_results_json_and_each_explanation_is_given_onc
     explanation = MISCONCEPTIONS['tanh_uses_input'].explanation
     shown = re.sub(r'\n +', ' ', local)  # explanations are wrapped at 100 columns
     assert shown.count(explanation) == 1 and local.count('(explained above)') == 3, local
-    assert local.startswith('**failed: 4 of 17 checks fail**\n\n✗ **tanh') and '\n```text\n' in local
+    assert local.startswith('**4 of 17 checks fail**\n\n✗ **tanh') and '\n```text\n' in local
     assert '\na = Value(-0.7)\nb = Value(2.0)\n' in local, 'the code block is dedented as a whole'
 
 

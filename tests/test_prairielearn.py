@@ -78,7 +78,7 @@ def test_the_stubs_score_0_with_feedback(setup, tmp_path):
     proc, results = run_entry(setup, root)
     assert proc.returncode == 0 and results['gradable'] is True and results['score'] == 0, results
     first = results['tests'][0]
-    assert (first['points'], first['message']) == (0, 'not_implemented: not implemented yet')
+    assert (first['points'], first['message']) == (0, 'not implemented yet')
     assert 'not implemented yet: numerical_derivative [derivatives.py:7]' in first['output']
     assert results['message'] == f'0/{FULL} points: 0 of {len(catalog.load())} exercises pass.'
 
