@@ -7,15 +7,13 @@ from pathlib import Path
 import click
 
 from grader import catalog, render
-from grader.batch.command import batch
 from grader.commands.graph import graph
-from grader.commands.instructor import new, publish, validate
+from grader.commands.instructor import add_instructor_commands
 from grader.commands.limits import limit_options
 from grader.commands.options import COLOR, SUBMISSION, cannot_write, exercise_ids, use_color
 from grader.commands.reset import reset
 from grader.commands.watch import watch
 from grader.commands.work import NOTEBOOK, find_work, grade_work
-from grader.export.command import export
 from grader.sandbox.limits import Limits
 
 
@@ -98,5 +96,6 @@ def hint(exercise: str | None, submission: Path | None, notebook: Path | None, s
     click.echo(render.hints_text(ex, shown))
 
 
-for command in (watch, graph, reset, batch, export, publish, validate, new):
+for command in (watch, graph, reset):
     main.add_command(command)
+add_instructor_commands(main)

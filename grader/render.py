@@ -98,19 +98,10 @@ def as_json(report: Report) -> str:
 
 
 def gradescope(report: Report) -> str:
-    """One Gradescope results.json document: a test per exercise, and the isolation level as the overall output."""
-    report = clean.deep(report)
-    tests = []
-    for e in report.exercises:
-        failing = folded(e)
-        body = [f'{e.status}: {status_note(e)}'] if failing else ['all checks pass']
-        for check, note in failing[:5]:
-            body.extend(check_text(check, note))
-        tests.append({'name': f'{e.id}: {e.title}', 'score': e.points, 'max_score': e.max_points,
-                      'status': 'passed' if e.passed else 'failed', 'output': '\n'.join(body)})
-    return json.dumps({'score': report.score, 'tests': tests, 'execution_time': round(report.seconds, 3),
-                       'output': describe(report.isolation), 'extra_data': {'isolation': report.isolation}},
-                      indent=2)
+    """One Gradescope results.json document: a test per exercise, each misconception explained once."""
+    from grader.export.gradescope_results import gradescope_document  # which renders checks with this module
+
+    return json.dumps(gradescope_document(report), indent=2)
 
 
 def hints_text(ex: catalog.Exercise, count: int, width: int | None = None) -> str:

@@ -4,18 +4,28 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+
 from grader import catalog
+from grader.atomic import write_atomic
 from grader.validation.mutants import mutants_file
 
-CATALOG_ENTRY = '''
-[[exercise]]
-id = "{id}"
-title = "{title}"
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+# Parsed, never formatted: the instructor's values are set through tomlkit, which escapes them.
+CATALOG_ENTRY = '''[[exercise]]
+id = ""
+title = ""
 points = 5
-covers = {{ "{file}" = ["{symbol}"] }}
+covers = {}
 requires = []
 intro = """
 Say what the student builds here, and why, in the lecture's words.
@@ -24,6 +34,7 @@ hints = [
     "A first nudge.",
 ]
 '''
+MAX_TITLE = 60  # the progress table pads every title to the longest one
 
 CHECK_MODULE = '''"""Hidden checks for `{id}`: {symbol}."""
 from grader.checking import CheckFailed
@@ -65,41 +76,72 @@ class Scaffold:
 
 
 def new_exercise(exercise_id: str, solutions: Path, file: str = '', symbol: str = '', title: str = '') -> Scaffold:
-    """Scaffold a new exercise; refuses bad or taken ids and existing files before writing anything."""
-    file, symbol = file or f'{exercise_id}.py', symbol or exercise_id
-    _refuse(exercise_id, Path(solutions), file, symbol)
+    """Scaffold a new exercise; refuses bad input, taken ids and existing files before writing anything."""
+    file, symbol, title = file or f'{exercise_id}.py', symbol or exercise_id, title or symbol or exercise_id
+    _refuse(exercise_id, Path(solutions), file, symbol, title)
     solution = Path(solutions) / file
     try:
         new_text = _with_symbol(solution.read_text(encoding='utf-8') if solution.exists() else '', exercise_id, symbol)
     except SyntaxError as e:
         raise ScaffoldError(f'{solution}:{e.lineno}: {e.msg}; fix the solution first') from None
+    new_catalog = catalog_with_entry(catalog.CATALOG_FILE.read_text(encoding='utf-8'), exercise_id, title, file, symbol)
     done = Scaffold(exercise_id)
     check, mutants = catalog.CHECKS_DIR / f'{exercise_id}.py', mutants_file(exercise_id)
-    check.write_text(CHECK_MODULE.format(id=exercise_id, name=exercise_id, symbol=symbol), encoding='utf-8')
+    write_atomic(check, CHECK_MODULE.format(id=exercise_id, name=exercise_id, symbol=symbol))
     mutants.parent.mkdir(exist_ok=True)
-    mutants.write_text(MUTANTS_HEAD.format(id=exercise_id, file=file), encoding='utf-8')
+    write_atomic(mutants, MUTANTS_HEAD.format(id=exercise_id, file=file))
     done.created += [str(check), str(mutants)]
     (done.appended if solution.exists() else done.created).append(str(solution))
-    solution.write_text(new_text, encoding='utf-8')
-    with open(catalog.CATALOG_FILE, 'a', encoding='utf-8') as f:
-        f.write(CATALOG_ENTRY.format(id=exercise_id, title=title or symbol, file=file, symbol=symbol))
+    write_atomic(solution, new_text)
+    write_atomic(catalog.CATALOG_FILE, new_catalog)
     done.appended.append(str(catalog.CATALOG_FILE))
     catalog.load.cache_clear()
     return done
 
 
-def _refuse(exercise_id: str, solutions: Path, file: str, symbol: str) -> None:
+def catalog_with_entry(text: str, exercise_id: str, title: str, file: str, symbol: str) -> str:
+    """The catalog with a scaffolded entry appended; every byte before it, comments included, is kept."""
+    try:
+        document = tomlkit.parse(text)
+    except TOMLKitError as e:
+        raise ScaffoldError(f'{catalog.CATALOG_FILE} is not valid TOML ({e}): fix it first') from None
+    entry = tomlkit.parse(CATALOG_ENTRY)['exercise'][0]
+    entry['id'], entry['title'] = exercise_id, title
+    covers = tomlkit.inline_table()
+    covers[file] = [symbol]
+    entry['covers'] = covers
+    exercises = document.get('exercise')
+    if exercises is None:
+        document.append('exercise', tomlkit.aot())
+        exercises = document['exercise']
+    elif len(exercises):
+        exercises[-1].add(tomlkit.nl())  # a blank line between entries, as the hand-written ones have
+    exercises.append(entry)
+    return tomlkit.dumps(document).rstrip('\n') + '\n'
+
+
+def _refuse(exercise_id: str, solutions: Path, file: str, symbol: str, title: str) -> None:
     if not re.fullmatch(r'[a-z_][a-z0-9_]*', exercise_id) or keyword.iskeyword(exercise_id):
         raise ScaffoldError(f"'{exercise_id}' is not a valid exercise id: use lowercase letters, digits and _, "
                             'starting with a letter, as in sigmoid or batch_norm')
-    if exercise_id in {e.id for e in catalog.load()}:
-        raise ScaffoldError(f"'{exercise_id}' is already in the catalog")
-    if not re.fullmatch(r'[A-Za-z_]\w*\.py', file):
-        raise ScaffoldError(f"'{file}' is not a Python file name such as {exercise_id}.py")
-    if not re.fullmatch(r'([A-Za-z_]\w*\.)?[A-Za-z_]\w*', symbol):
-        raise ScaffoldError(f"'{symbol}' is not a function or Class.method name")
+    if not re.fullmatch(r'[A-Za-z_]\w*\.py', file) or keyword.iskeyword(file[:-3]):
+        raise ScaffoldError(f"{file!r} is not a Python file name such as {exercise_id}.py")
+    parts = symbol.split('.')
+    if not re.fullmatch(r'([A-Za-z_]\w*\.)?[A-Za-z_]\w*', symbol) or any(keyword.iskeyword(p) for p in parts):
+        raise ScaffoldError(f"{symbol!r} is not a function or Class.method name such as {exercise_id} or Value.{exercise_id}")
+    if not title.strip() or not title.isprintable():
+        raise ScaffoldError(f'the title {title!r} must be one line of printable text')
+    if len(title) > MAX_TITLE:
+        raise ScaffoldError(f'the title is {len(title)} characters long: keep it to {MAX_TITLE}, '
+                            'so the progress table stays readable')
     if not solutions.is_dir():
         raise ScaffoldError(f'there is no solutions folder at {solutions}: run grade new from the project folder')
+    try:
+        taken = {e.id for e in catalog.load()}
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as e:
+        raise ScaffoldError(f'{catalog.CATALOG_FILE} cannot be read ({type(e).__name__}: {e}): fix it first') from None
+    if exercise_id in taken:
+        raise ScaffoldError(f"'{exercise_id}' is already in the catalog")
     for path in (catalog.CHECKS_DIR / f'{exercise_id}.py', mutants_file(exercise_id)):
         if path.exists():
             raise ScaffoldError(f'{path} already exists')

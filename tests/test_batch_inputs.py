@@ -8,7 +8,7 @@ import pytest
 
 from grader import render
 from grader.batch import outputs
-from grader.batch.progress import Tick, bar_line, eta, plain_line
+from grader.batch.progress import Tick, eta, plain_line
 from grader.batch.reports import load_stored, report_from_dict, stored, unreadable_report
 from grader.batch.submissions import discover, prepare
 from grader.batch.walk import fingerprint
@@ -166,7 +166,6 @@ def test_feedback_and_csv_text():
 def test_progress_lines():
     tick = Tick('alice', 75, 85, '', done=3, total=12, elapsed=6.0)
     assert eta(3, 12, 6.0) == '0:18' and eta(0, 12, 1.0) == '0:00'
-    assert bar_line(tick, width=12) == '[###---------] 3/12  ETA 0:18  alice 75/85'
     assert plain_line(tick) == '3/12 alice 75/85 (ETA 0:18)'
     assert plain_line(Tick('bob', 0, 85, 'not a folder', 12, 12, 9.0)) == '12/12 bob not graded: not a folder (ETA 0:00)'
 

@@ -17,6 +17,7 @@ from grader.batch import outputs, worker
 from grader.batch.run import run_batch
 from grader.batch.worker import Workers
 from grader.sandbox.limits import Limits
+from interruptible import INTERRUPTIBLE
 from mutate import make_submission
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +54,8 @@ def interrupt_batch(tmp_path, klass, out, *extra):
     scratch.mkdir(exist_ok=True)
     env = {**os.environ, 'PYTHONPATH': str(ROOT), 'TMPDIR': str(scratch)}
     proc = subprocess.Popen([sys.executable, '-m', 'grader', 'batch', str(klass), '--out', str(out), '--jobs', '1', *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+                            **INTERRUPTIBLE)
     first = proc.stderr.readline()
     assert first.startswith('1/3 a 5/'), first
     time.sleep(0.3)  # b's grading process is running now

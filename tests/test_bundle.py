@@ -1,12 +1,14 @@
 """`grade publish --out DIR`: a student bundle with stubs, the grader and the reference; no solutions."""
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from grader import catalog
 from grader.publish import PublishError, generate, student_files
 from grader.publish.bundle import audit, write_bundle
 from grader.publish.markers import regions
@@ -129,3 +131,41 @@ def test_an_interrupted_bundle_leaves_nothing_behind(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         write_bundle(ROOT / 'solutions', tmp_path / 'hand-out')
     assert list(tmp_path.iterdir()) == []
+
+
+def grade_in(folder, *args, cwd=None):
+    """`grade ARGS` with `folder`'s grader first on the path, as an installed copy of it would run."""
+    return subprocess.run([sys.executable, '-m', 'grader', *args], capture_output=True, text=True, timeout=120,
+                          cwd=cwd or folder, env={**os.environ, 'PYTHONPATH': str(folder)})
+
+
+def test_the_bundle_offers_only_student_commands(bundle):
+    listing = grade_in(bundle, '--help')
+    assert listing.returncode == 0, listing.stderr
+    commands = {line.split()[0] for line in listing.stdout.split('Commands:')[1].splitlines() if line.strip()}
+    assert commands == {'check', 'list', 'hint', 'watch', 'graph', 'reset'}
+    for command in ('new', 'publish', 'validate', 'batch', 'export'):
+        refused = grade_in(bundle, command, 'anything', '--out', 'x')
+        assert refused.returncode == 1 and f'grade {command} is for instructors' in refused.stderr, refused.stderr
+    assert not (bundle / 'x').exists()
+
+
+def test_the_instructors_project_still_offers_every_command():
+    listing = grade_in(ROOT, '--help')
+    assert {'new', 'publish', 'validate', 'batch', 'export'} <= set(listing.stdout.split())
+
+
+def test_the_bundle_readme_lists_the_catalogs_exercises_with_one_an_instructor_added(tmp_path):
+    project = tmp_path / 'project'
+    for part in ('grader', 'micrograd_ref', 'solutions', 'docs', 'pyproject.toml', 'README.md'):
+        copy = shutil.copytree if (ROOT / part).is_dir() else shutil.copy2
+        copy(ROOT / part, project / part, **({'ignore': shutil.ignore_patterns('__pycache__')} if copy is shutil.copytree else {}))
+    added = grade_in(project, 'new', 'sigmoid', '--file', 'engine.py', '--symbol', 'Value.sigmoid', '--title', 'Sigmoid: σ(x)')
+    assert added.returncode == 0, added.stderr
+    published = grade_in(project, 'publish', '--out', str(tmp_path / 'hand-out'))
+    assert published.returncode == 0, published.stderr
+    readme = (tmp_path / 'hand-out' / 'README.md').read_text()
+    rows = [line for line in readme.splitlines() if line.startswith('| `')]
+    assert [row.split('`')[1] for row in rows] == [e.id for e in catalog.load()] + ['sigmoid']
+    assert rows[-1] == '| `sigmoid` | Sigmoid: σ(x) | 5 | `engine.py` |'
+    assert f'{len(rows)} exercises, {sum(e.points for e in catalog.load()) + 5} points' in readme

@@ -2,6 +2,7 @@
 import json
 import os
 import re
+import shlex
 import shutil
 import stat
 import subprocess
@@ -35,8 +36,11 @@ def test_zip_holds_setup_run_and_the_grader_but_no_solutions_or_tests(autograder
     with zipfile.ZipFile(autograder_zip) as z:
         infos = {i.filename: i for i in z.infolist()}
         texts = {name: z.read(name) for name in infos}
+    for name, info in infos.items():
+        mode = info.external_attr >> 16
+        assert info.create_system == 3 and stat.S_ISREG(mode), f'{name} is not marked as a regular Unix file'
+        assert stat.S_IMODE(mode) == (0o755 if name in ('setup.sh', 'run_autograder') else 0o644), name
     for script in ('setup.sh', 'run_autograder'):
-        assert infos[script].external_attr >> 16 & stat.S_IXUSR, f'{script} is not executable'
         assert texts[script].startswith(b'#!/usr/bin/env bash\n')
     assert {f'grader-src/grader/checks/{e.id}.py' for e in catalog.load()} <= set(infos)
     assert {'grader-src/pyproject.toml', 'grader-src/grader/catalog.toml', 'grader-src/micrograd_ref/engine.py'} <= set(infos)
@@ -50,7 +54,18 @@ def test_zip_holds_setup_run_and_the_grader_but_no_solutions_or_tests(autograder
         lines = {line.strip() for line in texts[name].splitlines()}
         assert not markers & lines, f'{name} holds a marked solution region'
         assert texts[name] not in solution_texts, f'{name} is a solution file'
-    assert b'useradd' in texts['setup.sh'] and b'grader-src' in texts['setup.sh']
+    assert b'apt-get install -y -qq bubblewrap' in texts['setup.sh'] and b'grader-src' in texts['setup.sh']
+    assert b'chmod 0700 "$VENV"' in texts['setup.sh'] and b'useradd' not in texts['setup.sh']
+    assert json.loads(texts['gradescope.json']) == {'visibility': 'visible', 'per_exercise': {}, 'stdout_visibility': 'hidden',
+                                                   'output_format': 'text'}
+
+
+@pytest.mark.skipif(not shutil.which('unzip'), reason='needs the unzip program')
+def test_unzip_restores_regular_files_and_executable_scripts(autograder_zip, tmp_path):
+    subprocess.run(['unzip', '-q', str(autograder_zip), '-d', str(tmp_path)], check=True, timeout=60)
+    modes = {str(p.relative_to(tmp_path)): stat.S_IMODE(p.stat().st_mode) for p in tmp_path.rglob('*') if p.is_file()}
+    assert {name for name, mode in modes.items() if mode & 0o111} == {'setup.sh', 'run_autograder'}
+    assert modes['setup.sh'] == 0o755 and modes['grader-src/grader/catalog.toml'] == 0o644
 
 
 def test_the_same_grader_makes_the_same_zip(autograder_zip, tmp_path):
@@ -74,8 +89,19 @@ def autograder_root(tmp_path, autograder_zip, files):
     return root
 
 
+def shipped_python(folder, source):
+    """A GRADER_PYTHON that runs `-I -m MODULE` with the grader in `source` (what an export ships), not the one here."""
+    code = (f'import runpy, sys; sys.path.insert(0, {str(source)!r}); assert sys.argv[1:3] == ["-I", "-m"]; '
+            'sys.argv = sys.argv[3:]; runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)')
+    launcher = folder / 'python'
+    launcher.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -I -c {shlex.quote(code)} "$@"\n')
+    launcher.chmod(0o755)
+    return launcher
+
+
 def run_autograder(root, **env):
-    env = {**os.environ, 'AUTOGRADER_ROOT': str(root), 'GRADER_PYTHON': sys.executable, **env}
+    python = shipped_python(root, root / 'source' / 'grader-src')
+    env = {**os.environ, 'AUTOGRADER_ROOT': str(root), 'GRADER_PYTHON': str(python), **env}
     proc = subprocess.run([str(root / 'source' / 'run_autograder')], cwd=root, env=env, capture_output=True,
                           text=True, timeout=120)
     return proc, json.loads((root / 'results' / 'results.json').read_text())
@@ -192,3 +218,54 @@ def test_an_out_that_cannot_be_written_is_a_clear_error(tmp_path):
         result = CliRunner().invoke(main, ['export', *map(str, args)])
         assert result.exit_code == 1 and "Error: cannot write into" in result.output, result.output
     assert (tmp_path / 'afile').read_text() == 'x'
+
+
+def test_gradescope_options_reach_results_json_and_each_explanation_is_given_once(tmp_path):
+    from batch_helpers import TANH
+    from grader.misconceptions import MISCONCEPTIONS
+    from mutate import make_submission
+
+    out = tmp_path / 'options.zip'
+    result = run('export', 'gradescope', '--out', out, '--visibility', 'hidden', '--visibility', 'quiz=after_due_date',
+                 '--stdout-visibility', 'visible', '--output-format', 'md')
+    assert result.exit_code == 0, result.output
+    submission = make_submission(tmp_path, [TANH])
+    root = autograder_root(tmp_path, out, {p.name: p.read_text() for p in submission.iterdir() if p.is_file()})
+    _, results = run_autograder(root)
+    scores = {t['name'].split(':')[0]: t['score'] for t in results['tests']}
+    assert scores['local_backward'] == 0 and scores['derivatives'] == catalog.get('derivatives').points and results['score'] == sum(scores.values())
+    assert (results['output_format'], results['test_output_format'], results['stdout_visibility']) == ('md', 'md', 'visible')
+    assert {t['name'].split(':')[0]: t['visibility'] for t in results['tests']} == {
+        e.id: 'after_due_date' if e.id == 'quiz' else 'hidden' for e in catalog.load()}
+    local = next(t['output'] for t in results['tests'] if t['name'].startswith('local_backward'))
+    explanation = MISCONCEPTIONS['tanh_uses_input'].explanation
+    shown = re.sub(r'\n +', ' ', local)  # explanations are wrapped at 100 columns
+    assert shown.count(explanation) == 1 and local.count('(explained above)') == 3, local
+    assert local.startswith('**4 of 17 checks fail**\n\n✗ **tanh') and '\n```text\n' in local
+    assert '\na = Value(-0.7)\nb = Value(2.0)\n' in local, 'the code block is dedented as a whole'
+
+
+@pytest.mark.parametrize('args, message', [
+    (['--visibility', 'secret'], "visibility 'secret' is not one of Gradescope's: visible, hidden"),
+    (['--visibility', 'backwards=hidden'], "unknown exercise 'backwards'. Did you mean: backward"),
+    (['--visibility', 'quiz=later'], "visibility of quiz 'later' is not one of Gradescope's"),
+    (['--output-format', 'html'], "'html' is not one of 'text', 'md'"),
+    (['--stdout-visibility', 'everyone'], "'everyone' is not one of 'visible', 'hidden'"),
+])
+def test_gradescope_refuses_options_it_cannot_honour(tmp_path, args, message):
+    result = CliRunner().invoke(main, ['export', 'gradescope', '--out', str(tmp_path / 'a.zip'), *args])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_grade_check_gradescope_format_explains_a_misconception_once(tmp_path):
+    from batch_helpers import TANH
+    from grader.misconceptions import MISCONCEPTIONS
+    from mutate import make_submission
+
+    result = run('check', 'local_backward', '--submission', make_submission(tmp_path, [TANH]), '--format', 'gradescope')
+    doc = json.loads(result.output)
+    (test,) = doc['tests']
+    assert (doc['output_format'], test['output_format'], test['visibility']) == ('text', 'text', 'visible')
+    start = MISCONCEPTIONS['tanh_uses_input'].explanation[:60]
+    assert test['output'].count(start) == 1 and test['output'].count('(explained above)') == 3, test['output']

@@ -1,6 +1,7 @@
 """`grade new`, and docs/adding-an-exercise.md followed step by step in a copy of the project."""
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -8,7 +9,17 @@ from pathlib import Path
 
 import pytest
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
 ROOT = Path(__file__).resolve().parent.parent
+# The project's tests that count exercises and points: in a project with one more exercise, they must pass too.
+AFFECTED = ['tests/test_cli.py', 'tests/test_publish.py', 'tests/test_prairielearn.py',
+            'tests/test_export.py::test_run_autograder_grades_the_submission',
+            'tests/test_notebook.py::test_grade_check_notebook_full_marks_and_stubs',
+            'tests/test_bundle.py::test_the_bundle_holds_stubs_grader_reference_and_readme']
 DOC = ROOT / 'docs' / 'adding-an-exercise.md'
 IGNORE = shutil.ignore_patterns('.git', '.venv', '__pycache__', '*.egg-info', '.hypothesis', 'out', 'exercises-backup-*')
 
@@ -30,9 +41,12 @@ def project(tmp_path):
 
 
 def grade(project: Path, command: str) -> subprocess.CompletedProcess:
-    args = command.split(' ', 1)[1]
-    import shlex
-    return subprocess.run([sys.executable, '-m', 'grader', *shlex.split(args)], capture_output=True, text=True,
+    """Run a `grade ...` command line, as the doc writes it, in the project copy."""
+    return run_grade(project, shlex.split(command)[1:])
+
+
+def run_grade(project: Path, args: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, '-m', 'grader', *args], capture_output=True, text=True,
                           cwd=project, timeout=300, env={**os.environ, 'PYTHONPATH': str(project)})
 
 
@@ -77,6 +91,10 @@ def test_the_documented_walkthrough_adds_a_validated_exercise(project):
     result = grade(project, 'grade check sigmoid')
     assert result.returncode == 1 and 'not implemented yet: Value.sigmoid' in result.stdout, result.stdout
 
+    suite = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:randomly', *AFFECTED], cwd=project,
+                           capture_output=True, text=True, timeout=900, env={**os.environ, 'PYTHONPATH': str(project)})
+    assert suite.returncode == 0 and ' passed' in suite.stdout, suite.stdout[-3000:] + suite.stderr[-2000:]
+
 
 @pytest.mark.parametrize('args, message', [
     (['new', 'softmax'], "'softmax' is already in the catalog"),
@@ -86,10 +104,17 @@ def test_the_documented_walkthrough_adds_a_validated_exercise(project):
     (['new', 'sigmoid', '--file', 'engine.py', '--symbol', 'Value.tanh'], 'Value.tanh is already defined'),
     (['new', 'sigmoid', '--file', 'engine.py', '--symbol', 'Tensor.sigmoid'], 'there is no class Tensor'),
     (['new', 'sigmoid', '--solutions', 'nothere'], 'there is no solutions folder'),
+    (['new', 'sigmoid', '--symbol', 'Value.class'], "'Value.class' is not a function or Class.method name"),
+    (['new', 'sigmoid', '--symbol', 'a.b.c'], "'a.b.c' is not a function or Class.method name"),
+    (['new', 'sigmoid', '--file', 'class.py'], "'class.py' is not a Python file name"),
+    (['new', 'sigmoid', '--file', '../engine.py'], "'../engine.py' is not a Python file name"),
+    (['new', 'sigmoid', '--title', 'two\nlines'], "the title 'two\\nlines' must be one line of printable text"),
+    (['new', 'sigmoid', '--title', ' '], "must be one line of printable text"),
+    (['new', 'sigmoid', '--title', 'x' * 61], 'the title is 61 characters long: keep it to 60'),
 ])
 def test_new_refuses_and_writes_nothing(project, args, message):
     before = {p: p.read_bytes() for p in project.rglob('*') if p.is_file()}
-    result = grade(project, 'grade ' + ' '.join(args))
+    result = run_grade(project, args)
     assert result.returncode == 1 and message in result.stderr, result.stderr
     assert {p: p.read_bytes() for p in project.rglob('*') if p.is_file() and '__pycache__' not in p.parts} == before
 
@@ -100,7 +125,8 @@ def test_new_scaffolds_a_function_in_a_new_file(project):
     solution = (project / 'solutions' / 'mean_loss.py').read_text()
     assert solution == ('def mean_loss():\n    # BEGIN SOLUTION mean_loss: mean_loss\n'
                         "    raise NotImplementedError('the solution of mean_loss is not written yet')\n    # END SOLUTION\n")
-    assert 'covers = { "mean_loss.py" = ["mean_loss"] }' in (project / 'grader' / 'catalog.toml').read_text()
+    entry = tomllib.loads((project / 'grader' / 'catalog.toml').read_text())['exercise'][-1]
+    assert (entry['id'], entry['title'], entry['covers']) == ('mean_loss', 'mean_loss', {'mean_loss.py': ['mean_loss']})
     assert (project / 'grader' / 'mutants' / 'mean_loss.toml').read_text().startswith('# Known mistakes in mean_loss')
     result = grade(project, 'grade publish')
     assert result.returncode == 0, result.stderr
@@ -115,3 +141,24 @@ def test_new_refuses_a_solution_that_does_not_parse(project):
     result = grade(project, 'grade new sigmoid --file engine.py --symbol Value.sigmoid')
     assert result.returncode == 1 and 'engine.py:' in result.stderr and 'fix the solution first' in result.stderr
     assert not (project / 'grader' / 'checks' / 'sigmoid.py').exists(), result.stderr
+
+
+@pytest.mark.parametrize('title', ['The "x" op', "Jack's \\ op", 'Ünïcode ops: σ(x) = 1 / (1 + e**-x)', 'a """ b'])
+def test_a_title_with_quotes_leaves_the_catalog_valid_and_every_byte_before_it(project, title):
+    catalog = project / 'grader' / 'catalog.toml'
+    before = catalog.read_text()
+    result = run_grade(project, ['new', 'sigmoid', '--file', 'engine.py', '--symbol', 'Value.sigmoid', '--title', title])
+    assert result.returncode == 0, result.stderr
+    after = catalog.read_text()
+    assert after.startswith(before + '\n[[exercise]]\nid = "sigmoid"\n'), 'the hand-written catalog was changed'
+    assert tomllib.loads(after)['exercise'][-1]['title'] == title
+    listed = run_grade(project, ['list', '--submission', 'solutions'])
+    assert listed.returncode == 0 and f' sigmoid         {title}' in listed.stdout, listed.stdout + listed.stderr
+
+
+def test_new_names_a_catalog_that_does_not_parse(project):
+    catalog = project / 'grader' / 'catalog.toml'
+    catalog.write_text(catalog.read_text() + '\n[[exercise]]\nid = "broken\n')
+    result = run_grade(project, ['new', 'sigmoid'])
+    assert result.returncode == 1 and 'catalog.toml cannot be read' in result.stderr and 'fix it first' in result.stderr
+    assert 'Traceback' not in result.stderr and not (project / 'grader' / 'checks' / 'sigmoid.py').exists()

@@ -8,6 +8,7 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
+from grader import catalog
 from grader.cli import main
 from grader.notebook import NotebookError, build_notebook, notebook_text, submission_from_notebook
 from grader.notebook.cells import student_files
@@ -15,6 +16,7 @@ from grader.notebook.grading import grade_notebook
 from grader.notebook.inline import InlineGraph, draw, draw_dot
 
 ROOT = Path(__file__).resolve().parent.parent
+FULL = sum(e.points for e in catalog.load())
 
 
 def notebook(tmp_path, folder='solutions', name='micrograd.ipynb'):
@@ -110,10 +112,10 @@ def test_grade_check_notebook_full_marks_and_stubs(tmp_path):
     notebook(tmp_path)
     runner = CliRunner()
     solved = runner.invoke(main, ['check', '--notebook', str(tmp_path / 'micrograd.ipynb')])
-    assert solved.exit_code == 0 and 'Total: 85/85' in solved.output, solved.output
+    assert solved.exit_code == 0 and f'Total: {FULL}/{FULL}' in solved.output, solved.output
     build_notebook(ROOT / 'exercises', tmp_path / 'stubs.ipynb')
     stubs = runner.invoke(main, ['check', '--notebook', str(tmp_path / 'stubs.ipynb')])
-    assert stubs.exit_code == 1 and 'Total: 0/85' in stubs.output
+    assert stubs.exit_code == 1 and f'Total: 0/{FULL}' in stubs.output
     assert 'not implemented yet: numerical_derivative [derivatives.py:7]' in stubs.output
 
 

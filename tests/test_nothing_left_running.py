@@ -12,6 +12,7 @@ from grader.sandbox import reaper
 from grader.sandbox.isolation import why_not
 from grader.sandbox.runner import Limits, Sandbox
 from hostile.processes import children_of_this_process, processes_mentioning
+from interruptible import INTERRUPTIBLE
 from mutate import make_submission
 from test_sandbox import CALL, FAST, MUL, derivative_returning
 
@@ -64,7 +65,7 @@ def start_grading_a_loop(tmp_path):
     """`grade check` in its own process, on a submission whose __mul__ loops; returns once it loops."""
     sub = make_submission(tmp_path, [('engine.py', MUL, LOOP)])
     proc = subprocess.Popen([sys.executable, '-m', 'grader', 'check', '-s', str(sub), '--check-seconds', '60'],
-                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            **INTERRUPTIBLE, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, 'PYTHONPATH': str(Path(__file__).resolve().parent.parent)})
     deadline = time.monotonic() + 30
     while not looping_children(proc.pid) and time.monotonic() < deadline:

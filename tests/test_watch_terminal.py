@@ -16,6 +16,7 @@ from pathlib import Path
 
 from grader.watch_screen import CLEAR
 from mutate import make_submission
+from interruptible import INTERRUPTIBLE
 
 ROOT = Path(__file__).resolve().parent.parent
 ONE_SIDED = '(f(x + h) - f(x)) / h'
@@ -33,7 +34,7 @@ class Terminal:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 50, 120, 0, 0))
         env = {**os.environ, 'PYTHONPATH': str(ROOT), 'NO_COLOR': '1'}
         self.proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env,
-                                     start_new_session=True)
+                                     start_new_session=True, **INTERRUPTIBLE)
         os.close(slave)
         self.master = master
         self.output = ''

@@ -1,9 +1,11 @@
-"""The batch's progress: a bar with a running count and an ETA on a terminal, plain lines otherwise."""
+"""The batch's progress: rich's live bar with a count, an ETA and the last result on a terminal, plain lines otherwise."""
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from rich.progress import Progress as Bar, TaskID
 
 
 @dataclass
@@ -26,38 +28,47 @@ def eta(done: int, total: int, elapsed: float) -> str:
     return f'{seconds // 60}:{seconds % 60:02d}'
 
 
-def bar_line(t: Tick, width: int = 30) -> str:
-    """`[#####-----] 12/100  ETA 1:23  alice 75/75` for a terminal."""
-    filled = width * t.done // t.total if t.total else width
-    return f'[{"#" * filled}{"-" * (width - filled)}] {t.done}/{t.total}  ETA {eta(t.done, t.total, t.elapsed)}  {_last(t)}'
-
-
 def plain_line(t: Tick) -> str:
     """`12/100 alice 75/75 (ETA 1:23)` for a log file."""
-    return f'{t.done}/{t.total} {_last(t)} (ETA {eta(t.done, t.total, t.elapsed)})'
+    return f'{t.done}/{t.total} {last_result(t)} (ETA {eta(t.done, t.total, t.elapsed)})'
 
 
-def _last(t: Tick) -> str:
+def last_result(t: Tick) -> str:
+    """`alice 75/75`, or why alice could not be graded."""
     return f'{t.name} ' + (f'not graded: {t.note}' if t.note else f'{t.score}/{t.max_score}')
 
 
 class Progress:
-    """Prints each tick to a stream: one rewritten line on a terminal, a line per submission otherwise."""
+    """Shows each tick on a stream: a live bar on a terminal, a line per submission otherwise."""
 
     def __init__(self, stream: TextIO, tty: bool):
         self.stream, self.tty = stream, tty
-        self._width = 0
+        self._bar: Bar | None = None
+        self._task: TaskID  # set with the bar
 
     def __call__(self, tick: Tick) -> None:
-        if self.tty:
-            line = bar_line(tick)[:shutil.get_terminal_size().columns - 1]
-            self.stream.write('\r' + line.ljust(self._width))
-            self._width = len(line)
-        else:
+        if not self.tty:
             self.stream.write(plain_line(tick) + '\n')
-        self.stream.flush()
+            self.stream.flush()
+            return
+        if self._bar is None:
+            self._bar = _live_bar(self.stream)
+            self._task = self._bar.add_task('grading', total=tick.total, completed=tick.done, last=last_result(tick))
+            self._bar.start()
+        else:
+            self._bar.update(self._task, completed=tick.done, last=last_result(tick))
 
     def close(self) -> None:
-        if self.tty and self._width:
-            self.stream.write('\n')
-            self.stream.flush()
+        if self._bar is not None:
+            self._bar.stop()  # leaves the final bar on screen
+
+
+def _live_bar(stream: TextIO) -> Bar:
+    """rich redraws it several times a second, so the time and the ETA move while a slow submission grades."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+
+    # markup=False: a submission's name is the student's folder name, never rich markup.
+    return Bar(BarColumn(), MofNCompleteColumn(), TextColumn('ETA'), TimeRemainingColumn(),
+               TextColumn('{task.fields[last]}', markup=False),
+               console=Console(file=stream, force_terminal=True), redirect_stdout=False, redirect_stderr=False)

@@ -1,4 +1,4 @@
-"""The instructor's commands: `grade publish`, `grade validate` and `grade new`."""
+"""The instructor's commands: `grade publish`, `grade validate` and `grade new`, and which commands a copy offers."""
 from __future__ import annotations
 
 import sys
@@ -8,6 +8,8 @@ import click
 
 from grader.commands.options import cannot_write
 
+INSTRUCTOR_COMMANDS = ('batch', 'export', 'publish', 'validate', 'new')
+
 SOLUTIONS = click.option('--solutions', type=click.Path(path_type=Path), default=Path('solutions'),
                          show_default=True, help='The marked solutions.')
 
@@ -15,6 +17,34 @@ SOLUTIONS = click.option('--solutions', type=click.Path(path_type=Path), default
 def _instructor_only(command: str) -> click.ClickException:
     return click.ClickException(f'grade {command} is for instructors: this copy of the grader was published '
                                 'for students and does not include it')
+
+
+def student_bundle() -> bool:
+    """True in a copy published with `grade publish --out`: it alone ships pristine stubs."""
+    from grader.publish import PACKAGED_STUBS
+
+    return PACKAGED_STUBS.is_dir()
+
+
+def add_instructor_commands(group: click.Group) -> None:
+    """The instructor's commands; in a student bundle, hidden ones that only say they are for instructors."""
+    if student_bundle():
+        for name in INSTRUCTOR_COMMANDS:
+            group.add_command(_refusal(name))
+        return
+    from grader.batch.command import batch
+    from grader.export.command import export
+
+    for command in (batch, export, publish, validate, new):
+        group.add_command(command)
+
+
+def _refusal(name: str) -> click.Command:
+    def refuse(args: tuple[str, ...]) -> None:
+        raise _instructor_only(name)
+    return click.Command(name, hidden=True, callback=refuse, add_help_option=False,
+                         params=[click.Argument(['args'], nargs=-1, type=click.UNPROCESSED)],
+                         context_settings={'ignore_unknown_options': True})
 
 
 @click.command(short_help='Generate the stubs and notebook, or a student bundle.')

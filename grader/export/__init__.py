@@ -1,1 +1,1 @@
-"""Grading beyond one machine: a Gradescope autograder and a GitHub Classroom workflow, made from this grader."""
+"""Grading beyond one machine: Gradescope and PrairieLearn autograders, a GitHub Classroom workflow, and a grading image."""

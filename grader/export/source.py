@@ -1,11 +1,12 @@
 """The grader's own source, as the exports ship it: the grader and the reference engine, nothing else."""
 from __future__ import annotations
 
-import json
 import sys
 from importlib import metadata
 from importlib.resources import files
 from pathlib import Path
+
+import tomlkit
 
 import grader
 import micrograd_ref
@@ -33,10 +34,20 @@ def grader_source() -> dict[str, bytes]:
             parts = set(path.relative_to(package).parts)
             if path.is_file() and path.suffix != '.pyc' and not parts & {'__pycache__', *INSTRUCTOR_ONLY}:
                 out[str(path.relative_to(package.parent))] = path.read_bytes()
-    version, dependencies = _project()
-    text = template('pyproject.toml').replace('@VERSION@', version)
-    out['pyproject.toml'] = text.replace('@DEPENDENCIES@', json.dumps(dependencies)).encode()
+    out['pyproject.toml'] = shipped_pyproject().encode()
     return out
+
+
+def shipped_pyproject() -> str:
+    """The template's pyproject.toml with this grader's version and dependencies set through tomlkit."""
+    version, dependencies = _project()
+    document = tomlkit.parse(template('pyproject.toml'))
+    project = document['project']
+    project['version'] = version
+    project['dependencies'] = tomlkit.array()
+    project['dependencies'].extend(dependencies)
+    project['dependencies'].multiline(True)
+    return tomlkit.dumps(document)
 
 
 def _project() -> tuple[str, list[str]]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import micrograd_ref
+from grader import catalog
 from grader.catalog import PACKAGE_DIR
 from grader.publish.generate import PublishError, published, student_files
 from grader.publish.markers import BEGIN, END, STUB
@@ -26,7 +27,7 @@ Rebuild [micrograd](https://github.com/karpathy/micrograd), the tiny scalar auto
 ## Set up
 
 ```bash
-python -m venv .venv && . .venv/bin/activate && pip install -e .   # install (Python 3.10 to 3.14)
+python -m venv .venv && . .venv/bin/activate && pip install -e .   # install (Python 3.10 to 3.13)
 grade                                                             # grade your work in exercises/
 ```
 
@@ -91,10 +92,24 @@ def _write_all(folder: Path, files: dict[str, str]) -> None:
 
 
 def student_readme(readme: Path) -> str:
-    """The install commands, then the project README's student-loop section (when it has one)."""
+    """The install commands, the catalog's exercises, then the project README's student-loop section (if any)."""
     text = readme.read_text(encoding='utf-8') if readme.is_file() else ''
     section = re.search(r'^## The student loop\n.*?(?=^## |\Z)', text, flags=re.S | re.M)
-    return README_HEAD + ('\n' + section.group(0).rstrip() + '\n' if section else '')
+    return README_HEAD + '\n' + exercise_list() + ('\n' + section.group(0).rstrip() + '\n' if section else '')
+
+
+def exercise_list() -> str:
+    """The exercises in the catalog's order: what each is, its points and the files it is written in."""
+    rows = [f"| `{e.id}` | {_markdown_text(e.title)} | {e.points} | {', '.join(f'`{f}`' for f in e.files)} |"
+            for e in catalog.load()]
+    total = sum(e.points for e in catalog.load())
+    return ('## The exercises\n\n'
+            f'{len(rows)} exercises, {total} points, in the lecture\'s order. `grade list` shows your progress.\n\n'
+            '| exercise | what you build | points | where |\n| --- | --- | --- | --- |\n' + '\n'.join(rows) + '\n')
+
+
+def _markdown_text(text: str) -> str:
+    return re.sub(r'([\\`*_|<>\[\]])', r'\\\1', text)
 
 
 def _with_images(text: str, source: Path, folder: Path) -> str:

@@ -1,0 +1,128 @@
+"""`grade export prairielearn`: the setup it writes, and its entry script run for real with GRADE_ROOT."""
+import json
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader import catalog
+from grader.cli import main
+from grader.export.image import ENTRYPOINT
+from test_export import shipped_python
+
+ROOT = Path(__file__).resolve().parent.parent
+FULL = sum(e.points for e in catalog.load())
+
+
+@pytest.fixture(scope='module')
+def setup(tmp_path_factory):
+    out = tmp_path_factory.mktemp('pl') / 'grader'
+    result = CliRunner().invoke(main, ['export', 'prairielearn', '--out', str(out), '--image', 'course/mg:1',
+                                       '--timeout', '90'])
+    assert result.exit_code == 0 and f'into {out}' in result.output, result.output
+    return out
+
+
+def grade_root(tmp_path, files):
+    """A folder laid out like PrairieLearn's /grade, with `files` in student/."""
+    root = tmp_path / 'grade'
+    (root / 'student').mkdir(parents=True)
+    for name, text in files.items():
+        (root / 'student' / name).write_text(text)
+    return root
+
+
+def run_entry(setup, root, *args, python=None):
+    """The exported entry script, as PrairieLearn runs it, with GRADE_ROOT pointing at `root`."""
+    env = {'PATH': '/usr/bin:/bin', 'GRADE_ROOT': str(root),
+           'GRADER_PYTHON': str(python or shipped_python(root.parent, setup / 'grader-src'))}
+    proc = subprocess.run([str(setup / 'grade-prairielearn'), *args], env=env, capture_output=True, text=True,
+                          timeout=120, cwd=root.parent)
+    return proc, json.loads((root / 'results' / 'results.json').read_text())
+
+
+def folder_files(folder):
+    return {p.name: p.read_text() for p in (ROOT / folder).iterdir() if p.is_file() and p.suffix in ('.py', '.toml')}
+
+
+def test_the_setup_holds_the_image_context_info_json_and_a_guide(setup):
+    assert sorted(p.name for p in setup.iterdir()) == ['Containerfile', 'README.md', 'grade-prairielearn', 'grader-src',
+                                                      'info.json', 'run_autograder', 'setup.sh']
+    executable = {p.name for p in setup.iterdir() if p.is_file() and p.stat().st_mode & stat.S_IXUSR}
+    assert executable == {'grade-prairielearn', 'run_autograder', 'setup.sh'}
+    options = json.loads((setup / 'info.json').read_text())['externalGradingOptions']
+    assert options == {'enabled': True, 'image': 'course/mg:1', 'timeout': 90, 'enableNetworking': False,
+                       'entrypoint': f'{ENTRYPOINT} --submission-seconds 75'}
+    guide = (setup / 'README.md').read_text()
+    assert 'docker build --build-arg GRADING_USER=root -t course/mg:1 .' in guide and '"timeout": 90' in guide
+
+
+def test_solutions_score_1_and_every_test_has_what_prairielearn_shows(setup, tmp_path):
+    root = grade_root(tmp_path, folder_files('solutions'))
+    proc, results = run_entry(setup, root)
+    assert proc.returncode == 0, proc.stderr
+    assert results['gradable'] is True and results['score'] == 1.0, results['message']
+    assert results['message'] == f'{FULL}/{FULL} points: {len(catalog.load())} of {len(catalog.load())} exercises pass.'
+    assert [t['name'] for t in results['tests']] == [e.id for e in catalog.load()]
+    for test, exercise in zip(results['tests'], catalog.load()):
+        assert set(test) == {'name', 'description', 'points', 'max_points', 'message', 'output'}
+        assert (test['description'], test['points'], test['max_points']) == (exercise.title, exercise.points, exercise.points)
+    assert 'Isolation:' in results['output'] and proc.stdout.strip() == 'score 1.0'
+
+
+def test_the_stubs_score_0_with_feedback(setup, tmp_path):
+    root = grade_root(tmp_path, folder_files('exercises'))
+    proc, results = run_entry(setup, root)
+    assert proc.returncode == 0 and results['gradable'] is True and results['score'] == 0, results
+    first = results['tests'][0]
+    assert (first['points'], first['message']) == (0, 'not implemented yet')
+    assert 'not implemented yet: numerical_derivative [derivatives.py:7]' in first['output']
+    assert results['message'] == f'0/{FULL} points: 0 of {len(catalog.load())} exercises pass.'
+
+
+def test_one_exercise_is_graded_and_scored_alone(setup, tmp_path):
+    files = folder_files('exercises') | {'derivatives.py': (ROOT / 'solutions' / 'derivatives.py').read_text()}
+    root = grade_root(tmp_path, files)
+    _, results = run_entry(setup, root, '--submission-seconds', '20', 'derivatives')
+    assert [t['name'] for t in results['tests']] == ['derivatives'] and results['score'] == 1.0
+
+
+def test_a_submission_without_code_is_not_gradable_and_says_why(setup, tmp_path):
+    root = grade_root(tmp_path, {'answers.txt': 'forgot the code'})
+    proc, results = run_entry(setup, root)
+    assert proc.returncode == 0 and results['gradable'] is False and results['score'] == 0
+    assert 'no Python files' in results['format_errors'][0] and 'no Python files' in results['output']
+
+
+def test_a_grader_that_cannot_start_still_writes_results_and_exits_0(setup, tmp_path):
+    root = grade_root(tmp_path, folder_files('solutions'))
+    proc, results = run_entry(setup, root, python=tmp_path / 'no-python')
+    assert proc.returncode == 0, 'PrairieLearn reads results.json only after exit code 0'
+    assert results['gradable'] is False and 'The grader itself failed (exit code 127)' in results['message']
+    (root / 'results' / 'results.json').unlink()
+    proc, results = run_entry(setup, root, 'no_such_exercise')
+    assert results['gradable'] is False and 'exit code 2' in results['message']
+    assert 'unknown exercise(s): no_such_exercise' in proc.stderr
+
+
+@pytest.mark.parametrize('args, message', [
+    (['--timeout', '601'], 'between 1 and 600 seconds'),
+    (['--image', 'my image'], "'my image' is not an image name"),
+    (['--exercise', 'backwards'], "unknown exercise 'backwards'. Did you mean: backward"),
+])
+def test_prairielearn_refuses_what_it_cannot_honour(tmp_path, args, message):
+    result = CliRunner().invoke(main, ['export', 'prairielearn', '--out', str(tmp_path / 'pl'), *args])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert not (tmp_path / 'pl').exists()
+
+
+def test_the_setup_goes_only_into_a_new_or_empty_folder(tmp_path):
+    (tmp_path / 'taken').mkdir()
+    (tmp_path / 'taken' / 'keep.txt').write_text('mine')
+    result = CliRunner().invoke(main, ['export', 'prairielearn', '--out', str(tmp_path / 'taken')])
+    assert result.exit_code == 2 and 'already exists and is not empty' in result.output
+    assert [p.name for p in (tmp_path / 'taken').iterdir()] == ['keep.txt']
+    assert shutil.which('bash'), 'the entry scripts are bash'
