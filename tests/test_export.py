@@ -233,16 +233,19 @@ def test_gradescope_options_reach_results_json_and_each_explanation_is_given_onc
     root = autograder_root(tmp_path, out, {p.name: p.read_text() for p in submission.iterdir() if p.is_file()})
     _, results = run_autograder(root)
     scores = {t['name'].split(':')[0]: t['score'] for t in results['tests']}
-    assert scores['local_backward'] == 0 and scores['derivatives'] == catalog.get('derivatives').points and results['score'] == sum(scores.values())
+    full = catalog.get('local_backward').points
+    assert 0 < scores['local_backward'] < full and scores['derivatives'] == catalog.get('derivatives').points
+    assert results['score'] == round(sum(scores.values()), 2)
     assert (results['output_format'], results['test_output_format'], results['stdout_visibility']) == ('md', 'md', 'visible')
     assert {t['name'].split(':')[0]: t['visibility'] for t in results['tests']} == {
         e.id: 'after_due_date' if e.id == 'quiz' else 'hidden' for e in catalog.load()}
     local = next(t['output'] for t in results['tests'] if t['name'].startswith('local_backward'))
     explanation = MISCONCEPTIONS['tanh_uses_input'].explanation
     shown = re.sub(r'\n +', ' ', local)  # explanations are wrapped at 100 columns
-    assert shown.count(explanation) == 1 and local.count('(explained above)') == 3, local
-    assert local.startswith('**4 of 17 checks fail**\n\n✗ **tanh') and '\n```text\n' in local
-    assert '\na = Value(-0.7)\nb = Value(2.0)\n' in local, 'the code block is dedented as a whole'
+    assert shown.count(explanation) == 1, local  # every failure this mistake explains is folded into one
+    assert re.match(r'\*\*\d+ of \d+ checks fail\*\*\n\n✗ \*\*tanh', local) and '\n```text\n' in local, local
+    assert 'and 2 more inputs fail the same way' in local
+    assert '\na = Value(-0.7)\n' in local, 'the code block is dedented as a whole'
 
 
 @pytest.mark.parametrize('args, message', [
@@ -268,4 +271,4 @@ def test_grade_check_gradescope_format_explains_a_misconception_once(tmp_path):
     (test,) = doc['tests']
     assert (doc['output_format'], test['output_format'], test['visibility']) == ('text', 'text', 'visible')
     start = MISCONCEPTIONS['tanh_uses_input'].explanation[:60]
-    assert test['output'].count(start) == 1 and test['output'].count('(explained above)') == 3, test['output']
+    assert test['output'].count(start) == 1 and 'and 2 more inputs fail the same way' in test['output'], test['output']

@@ -6,6 +6,7 @@ import re
 import textwrap
 
 from grader import render
+from grader.feedback_text import folded
 from grader.misconceptions import MISCONCEPTIONS
 from grader.results import CheckResult, ExerciseResult
 
@@ -20,18 +21,7 @@ def status_line(e: ExerciseResult) -> str:
     return 'all checks pass' if e.passed else render.status_note(e)
 
 
-def distinct(checks: list[CheckResult]) -> list[CheckResult]:
-    """The failing checks, without repeats: a parametrized check that fails alike for every case is shown once."""
-    seen, out = set(), []
-    for c in checks:
-        key = (c.name, c.feedback.summary, c.feedback.expression) if c.feedback else (c.name,)
-        if not c.passed and key not in seen:
-            seen.add(key)
-            out.append(c)
-    return out
-
-
-def folded(checks: list[CheckResult]) -> list[CheckResult]:
+def explained_once(checks: list[CheckResult]) -> list[CheckResult]:
     """The checks with every explanation after its first replaced by `(explained above)`."""
     first: set[str] = set()
     out = []
@@ -47,24 +37,29 @@ def folded(checks: list[CheckResult]) -> list[CheckResult]:
 
 
 def exercise_text(e: ExerciseResult, fmt: str = 'text') -> str:
-    """The status, then up to SHOWN_CHECKS failing checks with their feedback, in `fmt` (text or md)."""
-    failing = distinct(e.checks)
-    shown = folded(failing[:SHOWN_CHECKS])
+    """The status, then up to SHOWN_CHECKS failing checks with their feedback, in `fmt` (text or md).
+
+    Checks are folded as on the terminal: each way a check fails once, its other inputs counted.
+    """
+    failing = folded(e)
+    shown = failing[:SHOWN_CHECKS]
+    checks, notes = explained_once([c for c, _ in shown]), [note for _, note in shown]
     more = len(failing) - len(shown)
     if fmt == 'md':
-        parts = [f'**{status_line(e)}**'] + [_markdown(c) for c in shown]
+        parts = [f'**{status_line(e)}**'] + [_markdown(c, note) for c, note in zip(checks, notes)]
         parts += [f'… and {more} more failing checks.'] if more > 0 else []
         return _capped('\n\n'.join(parts))
     lines = [status_line(e)]
-    for c in shown:
-        lines.extend(render.check_text(c))
+    for c, note in zip(checks, notes):
+        lines.extend(render.check_text(c, note))
     lines += [f' … and {more} more failing checks.'] if more > 0 else []
     return _capped('\n'.join(lines))
 
 
-def _markdown(c: CheckResult) -> str:
+def _markdown(c: CheckResult, note: str = '') -> str:
     """The check's name and diagnosis as prose; what came from the student's code in a code block."""
     body = textwrap.dedent('\n'.join(render.feedback_text(c.feedback))) if c.feedback else ''
+    body += f'\n{note}' if body and note else ''
     return f'✗ **{_escaped(c.name)}**' + (f'\n\n{fence(body)}' if body else '')
 
 
