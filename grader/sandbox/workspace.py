@@ -71,6 +71,17 @@ class Workspace:
         python = self.runtime.python if self.runtime else sys.executable
         return [python, *PYTHON_FLAGS, str(HERE / 'child.py'), json.dumps(config)], env
 
+    def reset(self) -> None:
+        """The child's copy as the snapshot has it, for a fresh child after one that crashed or filled it."""
+        if self.writable is None:
+            return  # a tmpfs of bwrap's, new with every child
+        for entry in list(os.scandir(self.writable)):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        _copy(self.snapshot, self.writable, self.files, self.uid)
+
     def remove(self) -> None:
         if self.jail and self.writable:  # the child's copy lives in the jail, which outlives this sandbox
             shutil.rmtree(self.writable, ignore_errors=True)
