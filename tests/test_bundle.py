@@ -29,7 +29,7 @@ def files_in(folder):
 
 def test_the_bundle_holds_stubs_grader_reference_and_readme(bundle):
     top = sorted(p.name for p in bundle.iterdir())
-    assert top == ['README.md', 'exercises', 'grader', 'images', 'micrograd_ref', 'pyproject.toml']
+    assert top == ['README.md', 'docs', 'exercises', 'grader', 'images', 'micrograd_ref', 'pyproject.toml']
     stubs = generate(ROOT / 'solutions')
     for name in student_files():
         assert (bundle / 'exercises' / name).read_text() == stubs[name]
@@ -42,7 +42,15 @@ def test_the_bundle_holds_stubs_grader_reference_and_readme(bundle):
 
 def test_the_bundle_holds_no_solution_marker_or_instructor_file(bundle):
     names = {p.name for p in bundle.rglob('*')}
-    assert not names & {'solutions', 'tests', 'docs', 'benchmarks', 'mutants', 'validation', 'scaffold.py'}
+    assert not names & {'solutions', 'tests', 'benchmarks', 'mutants', 'validation', 'scaffold.py'}
+    docs = sorted(str(p.relative_to(bundle)) for p in (bundle / 'docs').rglob('*') if p.is_file())
+    assert docs and all(d.startswith('docs/contract/') for d in docs), 'only the contract of the docs is handed out'
+
+
+def test_every_contract_link_in_the_stubs_resolves_in_the_bundle(bundle):
+    for stub in files_in(bundle / 'exercises'):
+        for page in re.findall(r'\b([a-z_]+\.md)\b', stub.read_text()):
+            assert (bundle / 'docs' / 'contract' / page).is_file(), f'{stub.name} links {page}, which is not there'
     assert not [p for p in bundle.rglob('*.toml') if p.parent.name == 'mutants']
     for path in files_in(bundle):
         text = path.read_text(errors='replace')

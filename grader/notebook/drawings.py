@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 # draw_dot comes from the set-up cell; a picture needs Graphviz, and without it you get the DOT source.
+# Labels are set after construction: the contract does not ask Value() to take a label.
 
 DRAWINGS: dict[str, tuple[tuple[str, str], ...]] = {
     'manual_grads': (('draw:manual_grads', "draw_dot(build_L(), 'L = d * f, with your grads by hand')"),),
-    'backward': (('draw:backward', """a = Value(2.0, label='a')
-b = Value(-3.0, label='b')
-c = Value(10.0, label='c')
+    'backward': (('draw:backward', """a = Value(2.0); a.label = 'a'
+b = Value(-3.0); b.label = 'b'
+c = Value(10.0); c.label = 'c'
 e = a*b; e.label = 'e'
 d = e + c; d.label = 'd'
-f = Value(-2.0, label='f')
+f = Value(-2.0); f.label = 'f'
 L = d * f; L.label = 'L'
 L.backward()
 draw_dot(L, 'L = d * f, with the grads of your backward()')"""),),

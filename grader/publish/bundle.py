@@ -17,7 +17,8 @@ PROJECT_DIR = PACKAGE_DIR.parent
 IMAGE = re.compile(r'!\[[^\]]*\]\(([^)\s]+)\)')
 # Instructor tooling stays home: mutants quote solution lines, and scaffolding writes marked solutions.
 INSTRUCTOR_ONLY = ('mutants', 'validation', 'scaffold.py', 'stubs')
-FORBIDDEN = ('solutions', 'tests', 'docs', 'benchmarks', 'mutants')
+FORBIDDEN = ('solutions', 'tests', 'benchmarks', 'mutants')
+CONTRACT = Path('docs') / 'contract'  # what the checks read, which every stub links: the only docs students get
 
 README_HEAD = """# micrograd exercises
 
@@ -82,6 +83,8 @@ def _fill(folder: Path, files: dict[str, str], stubs: dict[str, str], pyproject:
     _write_all(folder / 'grader' / 'stubs', stubs)
     shutil.copytree(Path(micrograd_ref.__file__).parent, folder / 'micrograd_ref', ignore=ignore)
     shutil.copy2(pyproject, folder / 'pyproject.toml')
+    if (PROJECT_DIR / CONTRACT).is_dir():
+        shutil.copytree(PROJECT_DIR / CONTRACT, folder / CONTRACT)
     (folder / 'README.md').write_text(_with_images(student_readme(readme), readme.parent, folder), encoding='utf-8')
 
 
@@ -125,7 +128,9 @@ def _with_images(text: str, source: Path, folder: Path) -> str:
 
 def audit(folder: Path) -> list[str]:
     """What must never reach students: solution folders, instructor files, marker lines."""
-    problems = [f'{p.relative_to(folder)} is instructor-only' for p in folder.rglob('*') if p.name in FORBIDDEN]
+    problems = [f'{p.relative_to(folder)} is instructor-only' for p in folder.rglob('*') if p.name in FORBIDDEN
+                or (p.is_file() and p.relative_to(folder).parts[0] == 'docs'
+                    and not p.relative_to(folder).is_relative_to(CONTRACT))]
     for path in folder.rglob('*'):
         if not path.is_file() or path.suffix not in ('.py', '.toml', '.md', '.ipynb', '.txt', ''):
             continue
