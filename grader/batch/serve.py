@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -19,6 +20,9 @@ def main() -> None:
     from grader.sandbox.limits import Limits
 
     limits = Limits(**json.loads(sys.argv[1]))
+    # The batch stops this process with SIGINT, which a batch started with SIGINT ignored (nohup) would
+    # pass on as ignored; in a session of its own, no terminal's Ctrl-C reaches it anyway.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     replies = os.fdopen(os.dup(1), 'w', encoding='utf-8')
     os.dup2(2, 1)  # anything else that prints goes to stderr, never into a reply
     for line in sys.stdin:
