@@ -245,3 +245,18 @@ def test_feedback_line_numbers_are_the_cells_line_numbers(tmp_path):
     fb = graded.report.exercises[0].first_failure.feedback
     assert fb.kind == 'syntax' and fb.where == f'manual_grads.py:{broken + 1}', fb
     assert lines[0] == '# from engine import Value'
+
+
+def test_deep_nesting_in_a_cell_or_the_json_is_a_clear_message_never_a_traceback(tmp_path):
+    path = build_notebook(ROOT / 'solutions', tmp_path / 'deep.ipynb')
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell('x = ' + '-' * 300_000 + '1'))  # too deep for the parser
+    nbformat.write(nb, path)
+    graded = CliRunner().invoke(main, ['check', 'derivatives', '--notebook', str(path)])
+    assert graded.exit_code == 0, graded.output  # the cell defines nothing graded: it is left out
+    raw = json.loads(path.read_text())
+    raw['metadata']['nested'] = json.loads('[' * 50 + ']' * 50)
+    text = json.dumps(raw)[:-1] + ', "deeper": ' + '[' * 100_000 + ']' * 100_000 + '}'
+    path.write_text(text)
+    refused = CliRunner().invoke(main, ['check', '--notebook', str(path)])
+    assert refused.exit_code == 2 and 'is nested too deeply to read' in refused.output, refused.output

@@ -57,7 +57,10 @@ def code_cells(path: Path) -> list[Cell]:
 
 def submission_from_notebook(path: Path, dest_dir: Path) -> Submission:
     """Write the notebook's exercise files into dest_dir, ready to grade like any folder."""
-    assembled = assemble(code_cells(path))
+    try:
+        assembled = assemble(code_cells(path))
+    except (RecursionError, MemoryError):  # a cell nested deeper than the reading of it can follow
+        raise NotebookError(f'{path} is nested too deeply to read (a cell, or its JSON): unnest it, or grade the files instead') from None
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     for name, file in assembled.files.items():

@@ -17,10 +17,10 @@ def without_magics(source: str) -> str:
 
 
 def parse(source: str) -> ast.Module | None:
-    """The cell's syntax tree, magics aside; None when it is not valid Python."""
+    """The cell's syntax tree, magics aside; None when it is not valid Python or nested too deep to parse."""
     try:
         return ast.parse(without_magics(source))
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
 
