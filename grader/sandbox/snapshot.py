@@ -1,12 +1,17 @@
-"""Reading the submission's files from the parent: regular files only, never through a link, size-capped."""
+"""The parent's snapshot of a submission: the files grading needs, copied before any student code
+runs, and read back by the checks. Regular files only, never through a link, size-capped."""
 from __future__ import annotations
 
 import os
 import stat
 from pathlib import Path
 
+from grader.sandbox.limits import format_size
 
 LEFT_OUT = '.left-out-'  # a snapshot's note of a file it did not copy (a link, a FIFO): names never start with a dot
+MAX_FILE = 2 << 20  # an exercise file is a few kB; a larger one is not a set of exercises
+MAX_TOTAL = 8 << 20
+MAX_FILES = 200
 
 
 class SandboxFileError(Exception):
@@ -17,33 +22,16 @@ def read_submitted(folder: Path, name: str, max_bytes: int) -> str | None:
     """The text of folder/name, or None if there is no such file."""
     if '/' in name or name in ('', '.', '..'):
         raise ValueError(f'not a plain file name: {name!r}')
-    flags = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0)
-    try:
-        fd = os.open(Path(folder) / name, flags)
-    except FileNotFoundError:
-        why = Path(folder) / f'{LEFT_OUT}{name}'
+    why = Path(folder) / f'{LEFT_OUT}{name}'
+    if not os.path.lexists(Path(folder) / name):
         if why.is_file():
-            raise SandboxFileError(f'{name} is {why.read_text()}') from None
+            raise SandboxFileError(f'{name} is {why.read_text()}')
         return None
-    except OSError as e:
-        if os.path.islink(Path(folder) / name):
-            raise SandboxFileError(f'{name} is a link: hand in the file itself') from None
-        raise SandboxFileError(f'{name} cannot be read: {e.strerror}') from None
-    with os.fdopen(fd, 'rb') as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise SandboxFileError(f'{name} is not a regular file')
-        data = f.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise SandboxFileError(f'{name} is too large (over {max_bytes} bytes)')
+    data = _read_capped(Path(folder) / name, name, max_bytes)
     try:
         return data.decode('utf-8')
     except UnicodeDecodeError as e:
         raise SandboxFileError(f'{name} is not UTF-8 text ({e.reason} at byte {e.start})') from None
-
-
-MAX_FILE = 2 << 20  # an exercise file is a few kB; a larger one is not a set of exercises
-MAX_TOTAL = 8 << 20
-MAX_FILES = 200
 
 
 def needed(name: str, data_files: frozenset[str]) -> bool:
@@ -54,10 +42,11 @@ def needed(name: str, data_files: frozenset[str]) -> bool:
 def take(folder: Path, into: Path, data_files: frozenset[str]) -> list[str]:
     """Copy the files grading needs from folder into `into` (made here, private); return their names.
 
-    Regular files only, never through a link. Other files are left behind: they cannot change a grade.
+    Other files are left behind: they cannot change a grade. A needed name that is a link or not a
+    regular file is left out with a note saying why, which read_submitted turns back into the reason.
     """
     into.mkdir(mode=0o700)
-    names, total = [], 0  # the left-out notes are not among the names the child copies
+    names, total = [], 0
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as e:
@@ -67,11 +56,10 @@ def take(folder: Path, into: Path, data_files: frozenset[str]) -> list[str]:
             continue
         if not entry.is_file(follow_symlinks=False):
             if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
-                # Left out, with a file saying why, which read_submitted turns back into the reason.
                 why = 'a link: hand in the file itself' if entry.is_symlink() else 'not a regular file'
                 (into / f'{LEFT_OUT}{entry.name}').write_text(why)
             continue
-        data = _read_capped(Path(entry.path), entry.name)
+        data = _read_capped(Path(entry.path), entry.name, MAX_FILE)
         total += len(data)
         if total > MAX_TOTAL or len(names) >= MAX_FILES:
             raise SandboxFileError(f'the exercise files are too large together (over {MAX_TOTAL >> 20} MB or '
@@ -83,16 +71,19 @@ def take(folder: Path, into: Path, data_files: frozenset[str]) -> list[str]:
     return names
 
 
-def _read_capped(path: Path, name: str) -> bytes:
+def _read_capped(path: Path, name: str, max_bytes: int) -> bytes:
+    """At most max_bytes of a regular file, opened without following a link (a FIFO does not block)."""
     flags = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0)
     try:
         fd = os.open(path, flags)
     except OSError as e:
+        if os.path.islink(path):
+            raise SandboxFileError(f'{name} is a link: hand in the file itself') from None
         raise SandboxFileError(f'{name} cannot be read: {e.strerror}') from None
     with os.fdopen(fd, 'rb') as f:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise SandboxFileError(f'{name} is not a regular file')
-        data = f.read(MAX_FILE + 1)
-    if len(data) > MAX_FILE:
-        raise SandboxFileError(f'{name} is too large to be an exercise file (over {MAX_FILE >> 20} MB)')
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise SandboxFileError(f'{name} is too large (over {format_size(max_bytes, exact=False)})')
     return data
