@@ -35,10 +35,10 @@ def grade_root(tmp_path, files):
     return root
 
 
-def run_entry(setup, root, *args, python=None):
+def run_entry(setup, root, *args, python=None, **extra):
     """The exported entry script, as PrairieLearn runs it, with GRADE_ROOT pointing at `root`."""
     env = {'PATH': '/usr/bin:/bin', 'GRADE_ROOT': str(root),
-           'GRADER_PYTHON': str(python or shipped_python(root.parent, setup / 'grader-src'))}
+           'GRADER_PYTHON': str(python or shipped_python(root.parent, setup / 'grader-src')), **extra}
     proc = subprocess.run([str(setup / 'grade-prairielearn'), *args], env=env, capture_output=True, text=True,
                           timeout=120, cwd=root.parent)
     return proc, json.loads((root / 'results' / 'results.json').read_text())
@@ -106,6 +106,16 @@ def test_a_grader_that_cannot_start_still_writes_results_and_exits_0(setup, tmp_
     proc, results = run_entry(setup, root, 'no_such_exercise')
     assert results['gradable'] is False and 'exit code 2' in results['message']
     assert 'unknown exercise(s): no_such_exercise' in proc.stderr
+
+
+def test_level_none_is_refused_unless_allowed(setup, tmp_path):
+    root = grade_root(tmp_path, folder_files('solutions'))
+    proc, results = run_entry(setup, root, GRADER_ISOLATION='none')
+    assert proc.returncode == 0 and results['gradable'] is False, results
+    assert 'grades that count need kernel isolation' in proc.stderr
+    (root / 'results' / 'results.json').unlink()
+    proc, results = run_entry(setup, root, GRADER_ISOLATION='none', GRADER_ALLOW_UNISOLATED='1')
+    assert results['score'] == 1.0 and 'Isolation: none' in results['output'], proc.stderr
 
 
 @pytest.mark.parametrize('args, message', [
