@@ -35,7 +35,8 @@ def holds_exercises(folder: Path) -> bool:
 
 
 def notebooks(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob('*.ipynb') if p.is_file())
+    """The notebooks in a folder; a link is not one (it could lead to someone else's work)."""
+    return sorted(p for p in folder.glob('*.ipynb') if p.is_file() and not p.is_symlink())
 
 
 def given(path: Path) -> Work:
@@ -49,7 +50,7 @@ def given(path: Path) -> Work:
         raise NotFound(f"'{path}' is not a folder: pass the folder that holds your exercise files, or a notebook")
     if holds_exercises(path):
         return Work(folder=path, note=_newer_notebook(path))
-    if (path / 'exercises').is_dir():
+    if (path / 'exercises').is_dir() and not (path / 'exercises').is_symlink():  # a link could lead to a classmate's
         return Work(folder=path / 'exercises', note=_newer_notebook(path / 'exercises'))
     found = notebooks(path)
     if len(found) == 1:

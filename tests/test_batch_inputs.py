@@ -69,6 +69,17 @@ def test_a_declared_encoding_is_honoured(tmp_path):
     assert prepare(folder, tmp_path).reason == ''
 
 
+def test_an_entry_that_is_a_link_is_not_followed(tmp_path):
+    bob = entry(tmp_path, 'bob', {'engine.py': 'bob = 1\n'})
+    (tmp_path / 'class' / 'mallory').symlink_to(bob)
+    (tmp_path / 'class' / 'nina.ipynb').symlink_to(bob / 'engine.py')
+    for name in ('mallory', 'nina.ipynb'):
+        work = tmp_path / f'work-{name}'
+        work.mkdir()
+        got = prepare(tmp_path / 'class' / name, work)
+        assert got.folder is None and got.reason.startswith('a link, which is not graded'), got
+
+
 def test_a_plain_file_is_not_a_submission(tmp_path):
     (tmp_path / 'notes.txt').write_text('hi')
     assert prepare(tmp_path / 'notes.txt', tmp_path).reason.startswith('not a folder')

@@ -65,6 +65,18 @@ def test_submission_may_be_a_folder_that_holds_exercises(tmp_path):
     assert result.exit_code == 0 and 'Total: 10/10' in result.output, result.output
 
 
+def test_a_submission_never_reaches_a_classmates_work_through_a_link(tmp_path):
+    """--submission names someone's folder: an exercises/ or a notebook in it that is a link is not graded."""
+    bob = project(tmp_path)
+    build_notebook(ROOT / 'solutions', tmp_path / 'bob.ipynb')
+    mallory = tmp_path / 'mallory'
+    mallory.mkdir()
+    (mallory / 'exercises').symlink_to(bob / 'exercises')
+    (mallory / 'micrograd.ipynb').symlink_to(tmp_path / 'bob.ipynb')
+    result = CliRunner().invoke(main, ['check', '--submission', str(mallory)])
+    assert result.exit_code == 2 and 'holds no exercise files' in result.output, result.output
+
+
 @pytest.mark.parametrize('make,message', [
     (lambda p: p.mkdir(), "holds no exercise files (derivatives.py, engine.py, manual_grads.py, ...), no exercises/ "
                           "folder and no notebook"),

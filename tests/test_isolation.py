@@ -249,3 +249,68 @@ def test_level_none_is_feedback_only(tmp_path):
     from grader.grading import grade
     report = grade(sub, ['forward_ops'], Limits(isolation='none'))
     assert report.isolation == 'none' and report.exercises[0].passed, 'the dodge no longer works: update this test'
+
+
+def test_system_v_ipc_objects_go_with_the_sandbox(tmp_path):
+    """Level uid shares the host's IPC: a message queue the child made is removed when grading ends."""
+    if why_not('uid'):
+        pytest.skip(why_not('uid'))
+    code = ("import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+            "attempt('queue', lambda: libc.msgget(0x5eed0000 + os.getpid() % 4096, 0o1666))")
+    sub = submission_running(tmp_path, code)
+    with Sandbox(sub, Limits(isolation='uid'), explain=False) as sandbox:
+        uid = sandbox._workspace.uid
+        r, reply = run(sandbox)
+        assert reply.ok and r['queue'] >= 0, r
+        assert _ipc_of(uid), 'the queue was not made, so this test proves nothing'
+    assert _ipc_of(uid) == []
+
+
+def _ipc_of(uid):
+    rows = Path('/proc/sysvipc/msg').read_text().splitlines()
+    names = rows[0].split()
+    return [row for row in rows[1:] if dict(zip(names, row.split())).get('uid') == str(uid)]
+
+
+RACER = '''
+import threading, time, ctypes
+def race():
+    end = time.time() + 6
+    while time.time() < end:
+        try:
+            os.symlink(TARGET, 'zzzz.py')
+        except OSError:
+            pass
+        time.sleep(0.001)
+    os._exit(0)
+if os.fork() == 0:
+    os.setsid()
+    for fd in range(3, 256):  # let go of the pipes, so the parent sees the crash at once
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    threading.Thread(target=race).start()
+    ctypes.CDLL(None).pthread_exit(None)  # the leader reads as a zombie while the racer runs on
+time.sleep(0.3)
+os._exit(3)  # a crash: the parent starts a fresh child
+'''
+
+
+def test_a_process_that_hides_as_a_zombie_cannot_turn_a_restart_into_a_write_as_root(tmp_path):
+    """The race a student could run at level uid: a survivor plants a link where root copies the next child's files."""
+    if why_not('uid'):
+        pytest.skip(why_not('uid'))
+    target = tmp_path / 'written-by-root'
+    sub = submission_running(tmp_path, f'TARGET = {str(target)!r}\n' + RACER)
+    with Sandbox(sub, Limits(isolation='uid', check_seconds=5), explain=False) as sandbox:
+        first = sandbox._workspace.uid
+        _, crashed = run(sandbox)
+        assert not crashed.ok and 'exit code 3' in crashed.error['message'], crashed.error
+        assert _processes_of(first) == [], 'a thread of the first uid outlived its child'
+        _, again = run(sandbox)  # a fresh child, with a fresh uid and folder
+        second = sandbox._workspace.uid
+        time.sleep(0.5)
+    assert second != first and not again.ok  # it crashes again, as it is written to
+    assert not target.exists() and not os.path.lexists(target), 'root wrote where the student pointed'
+    assert _processes_of(first) == [] and _processes_of(second) == []

@@ -260,3 +260,33 @@ def test_deep_nesting_in_a_cell_or_the_json_is_a_clear_message_never_a_traceback
     path.write_text(text)
     refused = CliRunner().invoke(main, ['check', '--notebook', str(path)])
     assert refused.exit_code == 2 and 'is nested too deeply to read' in refused.output, refused.output
+
+
+def test_a_notebook_of_thousands_of_cells_is_refused_at_once(tmp_path):
+    """Reading how cells use each other grows faster than the notebook: one huge notebook must not stall a class."""
+    import time
+    path = build_notebook(ROOT / 'solutions', tmp_path / 'huge.ipynb')
+    nb = nbformat.read(path, as_version=4)
+    nb.cells += [nbformat.v4.new_code_cell(f'a{k} = 1') for k in range(3000)]
+    nbformat.write(nb, path)
+    start = time.monotonic()
+    with pytest.raises(NotebookError, match='code cells .* more than a notebook of exercises holds'):
+        submission_from_notebook(path, tmp_path / 'sub')
+    assert time.monotonic() - start < 30  # a bound on a hang, not a timing test: reading is refused up front
+
+
+def test_many_names_in_one_cell_are_read_in_linear_time(tmp_path):
+    """20,000 names in one set-up cell, all used by the Value cell, took minutes when every name was looked
+    for among every binding; the bound here is a hang's, far above the few seconds it takes now."""
+    import time
+    path = build_notebook(ROOT / 'solutions', tmp_path / 'names.ipynb')
+    nb = nbformat.read(path, as_version=4)
+    n = 20_000
+    nb.cells.insert(2, nbformat.v4.new_code_cell('\n'.join(f'a{k} = 1' for k in range(n))))
+    engine = next(c for c in nb.cells if 'file:engine.py' in c.metadata.get('tags', []))
+    engine.source += '\nUSED = [' + ', '.join(f'a{k}' for k in range(n)) + ']\n'
+    nbformat.write(nb, path)
+    start = time.monotonic()
+    sub = submission_from_notebook(path, tmp_path / 'sub')
+    assert time.monotonic() - start < 60
+    assert 'a19999 = 1' in (sub.folder / 'engine.py').read_text(), 'the names the cell uses were carried'

@@ -49,6 +49,8 @@ def prepare(entry: Path, workdir: Path) -> Prepared:
     Anything that goes wrong with one entry is that entry's reason, never the batch's.
     """
     target = Path(workdir) / 'submission'
+    if entry.is_symlink():
+        return Prepared(None, 'a link, which is not graded: hand in the files themselves, not a link to them')
     try:
         if entry.suffix == '.ipynb' and entry.is_file():
             return _from_notebook(entry, target)

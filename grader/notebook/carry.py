@@ -13,6 +13,7 @@ from another exercise's cell, a helper function. A file graded on its own sees n
 from __future__ import annotations
 
 import ast
+import functools
 
 from grader.notebook import cells
 from grader.notebook.assemble import Cell, FileText
@@ -44,7 +45,7 @@ def compose(name: str, parts: list[Cell], found: list[Cell], present: list[str])
               if (names := [n for n in cells.signature(f) if n in defined(tree)])]
     text = '\n'.join(top + head_lines + lines + bottom + tail_lines) + '\n'
     origins = [None] * len(top) + head_origins + origins + [None] * len(bottom) + tail_origins
-    return FileText(text, origins, own, top, [(cell, _describe(source)) for cell, _, source in head + tail])
+    return FileText(text, origins, own, top, [(cell, _describe(stmt, source)) for cell, stmt, source in head + tail])
 
 
 def body(parts: list[Cell], name: str) -> tuple[list[str], list[tuple[int, int]]]:
@@ -65,7 +66,10 @@ Carried = tuple[int, ast.stmt, str]  # (cell, statement, the statement's own tex
 
 def carry(names: set[str], exclude: set[str], before: int, found: list[Cell], name: str) -> list[Carried]:
     """The statements of the cells above `before` that define these names, and what those need in turn."""
-    bindings = _bindings([c for c in found if c.number < before], name)
+    last: dict[str, tuple[int, ast.stmt, str]] = {}  # name -> the last statement above that binds it
+    for binding in _bindings([c for c in found if c.number < before], name):
+        for bound in bound_names(binding[1]):
+            last[bound] = binding
     chosen: dict[tuple[int, int, int], tuple[ast.stmt, str, set[str]]] = {}
     wanted, done = sorted(names), set(exclude)
     for _ in range(MAX_ROUNDS):
@@ -74,10 +78,9 @@ def carry(names: set[str], exclude: set[str], before: int, found: list[Cell], na
             if n in done:
                 continue
             done.add(n)
-            options = [b for b in bindings if n in bound_names(b[1])]
-            if not options:
+            if n not in last:
                 continue  # nowhere above: grading reports the NameError where it happens
-            cell, stmt, text = options[-1]  # the last one above, as running from the top leaves it
+            cell, stmt, text = last[n]  # the last one above, as running from the top leaves it
             chosen.setdefault((cell, stmt.lineno, stmt.col_offset), (stmt, text, set()))[2].add(n)
             if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 later.extend(sorted(free_names(stmt)))
@@ -148,7 +151,7 @@ def _source(stmt: ast.stmt, text: str, needs: set[str]) -> str:
     if isinstance(stmt, ast.ImportFrom):
         kept = [a for a in stmt.names if (a.asname or a.name) in needs]
         return ast.unparse(ast.ImportFrom(module=stmt.module, names=kept, level=stmt.level))
-    lines = text.splitlines()
+    lines = _split(text)
     start = min([stmt.lineno] + [d.lineno for d in getattr(stmt, 'decorator_list', [])])
     first = 0 if start < stmt.lineno else stmt.col_offset
     chunk = lines[start - 1:stmt.end_lineno]
@@ -157,12 +160,16 @@ def _source(stmt: ast.stmt, text: str, needs: set[str]) -> str:
     return '\n'.join([chunk[0][first:]] + chunk[1:-1] + [chunk[-1][:stmt.end_col_offset]])
 
 
-def _describe(source: str) -> str:
+@functools.lru_cache(maxsize=16)
+def _split(text: str) -> list[str]:
+    """A cell's lines, split once however many of its statements are carried (not to be changed)."""
+    return text.splitlines()
+
+
+def _describe(stmt: ast.stmt, source: str) -> str:
     """A short, safe name for a carried statement: `import math`, `def helper`, `xs = ...`."""
-    tree = parse(source)
-    stmt = tree.body[0] if tree is not None and tree.body else None
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
         return '; '.join(f'`{line}`' for line in source.splitlines())
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return f"`{'class' if isinstance(stmt, ast.ClassDef) else 'def'} {stmt.name}`"
-    return f"`{', '.join(bound_names(stmt)) if stmt else '?'} = ...`"
+    return f"`{', '.join(bound_names(stmt)) or '?'} = ...`"

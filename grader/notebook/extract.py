@@ -9,6 +9,10 @@ from grader.notebook.assemble import Cell, FileText, assemble
 from grader.notebook.notes import notes
 
 MAX_BYTES = 32 << 20  # notebooks with pictures in their outputs run to megabytes, not more
+# The lecture's notebook has about a hundred code cells and a few hundred kB of code. Far more is not
+# a notebook of exercises, and reading how its cells use each other grows faster than its size.
+MAX_CODE_CELLS = 1000
+MAX_CODE_BYTES = 512 << 10
 
 
 class NotebookError(Exception):
@@ -52,6 +56,10 @@ def code_cells(path: Path) -> list[Cell]:
             tags = (cell.get('metadata') or {}).get('tags') if isinstance(cell.get('metadata'), dict) else None
             tags = tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ()
             found.append(Cell(number, source, tags, cell['id'] if isinstance(cell.get('id'), str) else ''))
+    if len(found) > MAX_CODE_CELLS or sum(len(c.source) for c in found) > MAX_CODE_BYTES:
+        raise NotebookError(f'{path} has {len(found)} code cells and {sum(len(c.source) for c in found)} characters '
+                            f'of code: more than a notebook of exercises holds (at most {MAX_CODE_CELLS} cells '
+                            f'and {MAX_CODE_BYTES >> 10} kB of code)')
     return found
 
 

@@ -14,7 +14,9 @@ import importlib.machinery
 import importlib.util
 import json
 import os
+import select
 import sys
+import threading
 import traceback
 
 PACKAGE = 'micrograd'  # students paste `from micrograd.engine import Value` from the lecture
@@ -130,6 +132,16 @@ def serve(rx, tx, folder, probes, stack):
         tx.flush()
 
 
+def lifeline(fd):
+    """Exit once the grader is gone (no writer left on the request pipe), even in the middle of a loop."""
+    poller = select.poll()
+    poller.register(fd, select.POLLHUP)
+    while True:
+        for _, event in poller.poll():
+            if event & (select.POLLHUP | select.POLLERR | select.POLLNVAL):
+                os._exit(1)
+
+
 def load_own(name, here):
     """One of the child's own files, loaded by path: the grader's package is not on the child's path."""
     spec = importlib.util.spec_from_file_location(f'grader_{name}', os.path.join(here, name + '.py'))
@@ -146,6 +158,7 @@ def main():
     sys.meta_path.insert(0, StudentImports(folder))
     sys.path[:] = [p for p in sys.path if p]  # no current directory on the path
     rx, tx = os.fdopen(config['rx'], 'r'), os.fdopen(config['tx'], 'w')
+    threading.Thread(target=lifeline, args=(config['rx'],), daemon=True).start()
     if config.get('explain', True):
         guard.install(folder, here)
     serve(rx, tx, folder, probes, config.get('stack'))

@@ -30,9 +30,11 @@ def confine(config):
         os.chroot(config['jail'])
     os.chdir(folder)
     uid = config.get('uid')
-    if uid is not None:
-        for path in [folder] + [os.path.join(folder, n) for n in os.listdir(folder)]:
-            os.chown(path, uid, uid)
+    if uid is not None and config.get('snapshot'):
+        # The tmpfs bwrap made is root's: hand it, and the copy just made in it, to the uid. (At level uid
+        # the parent hands over a folder it filled itself; root never acts on the uid's files in the jail.)
+        for path in [os.path.join(folder, n) for n in os.listdir(folder)] + [folder]:
+            os.chown(path, uid, uid, follow_symlinks=False)
         os.chmod(folder, 0o700)
         if config.get('tmp'):
             os.chmod(config['tmp'], 0o1777)

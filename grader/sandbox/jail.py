@@ -46,11 +46,18 @@ def jail(rt: Runtime) -> Path:
     return base
 
 
-def work_folder(root: Path, uid: int) -> Path:
-    """A fresh folder in the jail that only `uid` can enter."""
+def work_folder(root: Path, uid: int, snapshot: Path, files: list[str]) -> Path:
+    """A fresh folder in the jail holding the snapshot's files, that only `uid` can enter.
+
+    It is filled while root still owns it, and handed to the uid last: nothing of the uid's can
+    have put a link in it while root was writing.
+    """
     folder = root / 'work' / secrets.token_hex(8)
     folder.mkdir(mode=0o700)
-    os.chown(folder, uid, uid)
+    for name in files:
+        shutil.copyfile(snapshot / name, folder / name)
+        os.chown(folder / name, uid, uid, follow_symlinks=False)
+    os.chown(folder, uid, uid, follow_symlinks=False)
     return folder
 
 

@@ -159,13 +159,15 @@ class Child:
         """Kill the child and everything it started, whatever it did to hide, and close every pipe."""
         if self.proc.returncode is not None and self._req_w < 0:
             return  # done already
+        # The sweep first, while the child still stands: bwrap's own process inside the namespace is found
+        # as its descendant (it carries no marker), which it no longer is once the child is dead. Once
+        # reaped, the child's pid may belong to another process: then only its marker and uid are followed.
+        reaper.sweep(self.marker, self.proc.pid if self.proc.returncode is None else -1, self.started,
+                     self._workspace.uid)
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        # Once reaped, the child's pid may belong to another process: then only its marker and uid are followed.
-        reaper.sweep(self.marker, self.proc.pid if self.proc.returncode is None else -1, self.started,
-                     self._workspace.uid)
         self.proc.wait()
         self._close((self._req_w, self._rep_r, self._out_r, self._stack_r))
         self._req_w = self._rep_r = self._out_r = self._stack_r = -1

@@ -53,7 +53,7 @@ class Sandbox:
     def _spawn(self) -> None:
         if self._child:
             self._spent += self._child.received
-            self._workspace.reset()  # nothing the last child wrote carries over to the next
+        self._workspace.renew()  # a fresh copy and uid: nothing the last child did carries over
         self._child = Child(self._workspace, self.limits)
         self._imported = set()
         self._output_mark = 0

@@ -24,9 +24,12 @@ class Lease:
 
     uid: int
     _fd: int = field(repr=False, default=-1)
+    _path: Path | None = field(repr=False, default=None)
 
     def release(self) -> None:
         if self._fd >= 0:
+            if self._path is not None:
+                self._path.unlink(missing_ok=True)  # before the lock goes, so no lock file is left behind
             os.close(self._fd)  # closing drops the lock
             self._fd = -1
 
@@ -42,13 +45,16 @@ def lease() -> Lease:
         uid = low + secrets.randbelow(high - low)
         if uid in busy or _has_account(uid):
             continue
-        fd = os.open(folder / str(uid), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        path = folder / str(uid)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.fstat(fd).st_ino != os.stat(path).st_ino:  # released and removed while we opened it
+                raise OSError('stale lock file')
         except OSError:
             os.close(fd)
             continue
-        return Lease(uid, fd)
+        return Lease(uid, fd, path)
     raise NoFreshUid(f'no free uid between {low} and {high} after {TRIES} tries')
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import catalog
-from grader.sandbox import bwrap, jail, uids
+from grader.sandbox import bwrap, ipc, jail, reaper, uids
 from grader.sandbox.isolation import SandboxError, choose
 from grader.sandbox.levels import NAMESPACES, UID
 from grader.sandbox.limits import Limits
@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 CHILD_FILES = ('child.py', 'probes.py', 'probe_functions.py', 'guard.py', 'confine.py')
 PYTHON_FLAGS = ['-I', '-S', '-B', '-X', 'utf8']
 MAX_ENTRIES = 1000  # files a submission's code may create while it is graded
+PROCESSES = 16  # processes and threads of a fresh uid: --memory holds for each, so this bounds the sum too
 
 __all__ = ['SandboxError', 'Workspace', 'disk_use', 'prepare']
 
@@ -58,7 +59,7 @@ class Workspace:
                 'jail': str(self.jail) if self.jail else None, 'uid': self.uid, 'explain': self.explain,
                 'parent': None if inside else parent,  # bwrap stands between them and dies with us
                 'limits': {'memory': limits.memory_bytes, 'file_size': limits.disk_bytes, 'open_files': 256,
-                           'cpu_seconds': int(limits.submission_seconds) + 10, 'processes': 64}}
+                           'cpu_seconds': int(limits.submission_seconds) + 10, 'processes': PROCESSES}}
 
     def command(self, config: dict, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
         """The command line and environment that start the child."""
@@ -71,19 +72,38 @@ class Workspace:
         python = self.runtime.python if self.runtime else sys.executable
         return [python, *PYTHON_FLAGS, str(HERE / 'child.py'), json.dumps(config)], env
 
-    def reset(self) -> None:
-        """The child's copy as the snapshot has it, for a fresh child after one that crashed or filled it."""
-        if self.writable is None:
-            return  # a tmpfs of bwrap's, new with every child
-        for entry in list(os.scandir(self.writable)):
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
-            else:
-                os.unlink(entry.path)
-        _copy(self.snapshot, self.writable, self.files, self.uid)
+    def renew(self) -> None:
+        """A fresh copy and, as root, a fresh uid for the next child; what the last child left goes.
+
+        Root never writes into a folder a sandbox uid owns: a process of that uid could swap a file for a
+        link between two steps. So the next child gets a new folder, filled before its new uid owns it,
+        and the old one is removed (without following links) only once every process of its uid is dead.
+        """
+        old_lease, old_work = self.lease, self.writable
+        if old_lease:
+            self._clear(old_lease.uid)
+        self.lease = uids.lease() if self.level == UID or (self.level == NAMESPACES and os.geteuid() == 0) else None
+        if self.level == UID:
+            self.writable = jail.work_folder(self.jail, self.uid, self.snapshot, self.files)
+            self.folder = '/' + str(self.writable.relative_to(self.jail))
+        elif self.level != NAMESPACES:  # at level namespaces the copy is a tmpfs of bwrap's, new with every child
+            self.writable = _fresh_copy(self.temporary, self.snapshot, self.files)
+            self.folder = str(self.writable)
+        if old_work:
+            shutil.rmtree(old_work, ignore_errors=True)
+        if old_lease:
+            old_lease.release()
+
+    def _clear(self, uid: int) -> None:
+        """Nothing of this uid's left running, nor (level uid, which shares the host's) any IPC object."""
+        reaper.kill_every_process_of(uid)
+        if self.level == UID:
+            ipc.remove_ipc_of(uid)
 
     def remove(self) -> None:
-        if self.jail and self.writable:  # the child's copy lives in the jail, which outlives this sandbox
+        if self.lease:
+            self._clear(self.lease.uid)
+        if self.writable:
             shutil.rmtree(self.writable, ignore_errors=True)
             self.writable = None
         if self.lease:  # only once the uid's files are gone may another sandbox have the uid
@@ -95,25 +115,15 @@ class Workspace:
 
 
 def prepare(folder: Path, limits: Limits) -> Workspace:
-    """Snapshot the submission's files and set up the child's copy for the chosen level."""
+    """Snapshot the submission's files; each child's copy and uid are made by renew()."""
     level = choose(limits.isolation)
     base = Path(tempfile.mkdtemp(prefix='grade-sandbox-'))
     try:
         snapshot = base / 'snapshot'
         files = take(Path(folder), snapshot, data_files())
-        if level == NAMESPACES:
-            return Workspace(level, snapshot, bwrap.SUBMISSION, None, base, _runtime(),
-                             uids.lease() if os.geteuid() == 0 else None, files=files)
-        if level == UID:
-            rt, lease = _runtime(), uids.lease()
-            root = jail.jail(rt)
-            work = jail.work_folder(root, lease.uid)
-            _copy(snapshot, work, files, lease.uid)
-            return Workspace(level, snapshot, '/' + str(work.relative_to(root)), work, base, rt, lease, root, files)
-        work = base / 'work'
-        work.mkdir(mode=0o700)
-        _copy(snapshot, work, files, None)
-        return Workspace(level, snapshot, str(work), work, base, files=files)
+        rt = _runtime() if level in (NAMESPACES, UID) else None
+        root = jail.jail(rt) if level == UID else None
+        return Workspace(level, snapshot, bwrap.SUBMISSION, None, base, rt, jail=root, files=files)
     except SandboxFileError as e:
         shutil.rmtree(base, ignore_errors=True)
         raise SandboxError(str(e)) from None
@@ -153,8 +163,9 @@ def _runtime() -> Runtime:
         raise SandboxError(str(e)) from None
 
 
-def _copy(snapshot: Path, work: Path, files: list[str], uid: int | None) -> None:
+def _fresh_copy(base: Path, snapshot: Path, files: list[str]) -> Path:
+    """A new folder under base holding the snapshot's files (level none: this user's own)."""
+    work = Path(tempfile.mkdtemp(prefix='work-', dir=base))
     for name in files:
         shutil.copyfile(snapshot / name, work / name)
-        if uid is not None:
-            os.chown(work / name, uid, uid)
+    return work
