@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from typing import TypeVar
 
 # ESC sequences (CSI, OSC, DCS and friends, two-byte escapes) and their 8-bit C1 forms.
@@ -14,8 +15,10 @@ _SEQUENCE = re.compile(
     r'(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?'                # CSI: colours, cursor moves, screen clears
     r'|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?'  # OSC, DCS, SOS, PM, APC
     r'|\x1b[ -/]*[0-~]?')                              # two-byte escapes such as ESC c (reset)
-# Characters that reorder or hide text on screen (Trojan Source) are removed like control characters.
-_INVISIBLE = set('\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff')
+# Characters that reorder or hide text on screen (Trojan Source) are removed like control characters:
+# every format character (category Cf: bidi controls, zero-width and joiners), and the blank letters.
+_INVISIBLE = set('\u3164\u115f\u1160\uffa0')  # Hangul fillers, which show as nothing
+_LINE_BREAKS = {'\u2028': '\n', '\u2029': '\n'}  # Unicode's own line and paragraph separators
 REPLACEMENT = '\ufffd'
 FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
 
@@ -30,7 +33,7 @@ def _surrogates_escaped(text: str) -> str:
 def _unsafe(c: str) -> bool:
     """A C0 or C1 control character, DEL, or a character that reorders or hides text."""
     code = ord(c)
-    return code < 32 or 0x7f <= code <= 0x9f or c in _INVISIBLE
+    return code < 32 or 0x7f <= code <= 0x9f or c in _INVISIBLE or (code > 0x7f and unicodedata.category(c) == 'Cf')
 
 
 def text(value: object) -> str:
@@ -39,6 +42,7 @@ def text(value: object) -> str:
     A CR on its own becomes a line break, so a progress line cannot overwrite another.
     """
     s = _SEQUENCE.sub('', _surrogates_escaped(str(value))).replace('\r\n', '\n').replace('\r', '\n')
+    s = s.translate(str.maketrans(_LINE_BREAKS))
     return ''.join(REPLACEMENT if c not in '\n\t' and _unsafe(c) else c for c in s)
 
 
@@ -53,7 +57,7 @@ def name(value: object) -> str:
     for c in str(value):
         if '\ud800' <= c <= '\udfff':
             out.append(f'\\u{ord(c):04x}')
-        elif _unsafe(c):
+        elif _unsafe(c) or c in _LINE_BREAKS:
             escaped = repr(c)[1:-1]
             out.append(escaped if escaped != c else f'\\u{ord(c):04x}')
         else:

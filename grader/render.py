@@ -76,7 +76,8 @@ def table(report: Report, color: bool, width: int = 0) -> str:
         row = f' {mark} {e.id:<{id_width}}  {title:<{title_width}}  {points(e):>{points_width}}  {notes[e.id]}'.rstrip()
         lines.append(click.style(row, fg=fg) if color else row)
     lines.append(click.style(total_line(report), bold=True) if color else total_line(report))
-    lines.append(describe(report.isolation))
+    if report.isolation:
+        lines.append(describe(report.isolation))
     return '\n'.join(lines)
 
 

@@ -77,7 +77,7 @@ class Report:
     submission: str
     exercises: list[ExerciseResult]
     seconds: float = 0.0
-    isolation: str = 'none'  # the sandbox level the student's code ran under: namespaces, uid or none
+    isolation: str = 'none'  # the sandbox level the student's code ran under: namespaces, uid or none ('' if none ran)
 
     @property
     def score(self) -> float:

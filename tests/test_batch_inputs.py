@@ -232,3 +232,17 @@ def test_fingerprint_follows_what_is_graded(tmp_path):
     (folder / 'engine.py').write_text('x = 2\n')
     assert fingerprint(folder) != first
     assert fingerprint(tmp_path / 'missing') != fingerprint(folder)
+
+
+def test_a_huge_notebook_entry_is_not_read_whole(tmp_path):
+    """A sparse 40 GB .ipynb costs a batch nothing: fingerprinting reads only what grading could accept."""
+    huge = tmp_path / 'class' / 'huge.ipynb'
+    huge.parent.mkdir()
+    with open(huge, 'wb') as f:
+        f.truncate(40 << 30)
+    before = os.times()
+    assert fingerprint(huge)
+    assert os.times().user - before.user < 5  # 20 MB of hashing, not 40 GB
+    work = tmp_path / 'work'
+    work.mkdir()
+    assert 'too large' in prepare(huge, work).reason

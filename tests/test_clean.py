@@ -44,3 +44,11 @@ def test_deep_cleans_every_string_of_a_report_and_leaves_the_rest():
     assert check.feedback.summary == 'your code raised Fake: x' and check.feedback.output == '\\udc80'
     assert cleaned.submission == 'sub\ufffd' and check.weight == 2.0 and cleaned.exercises[0].points == 1.5
     assert report.exercises[0].checks[0].feedback.output == '\udc80', 'the original is left as it was'
+
+
+def test_unicode_line_breaks_and_invisible_letters_cannot_forge_or_hide_a_line():
+    assert clean.text('7\u2028Total: 85/85') == '7\nTotal: 85/85'  # a real line break, so it can be seen as one
+    assert clean.line('7\u2029Total: 85/85') == '7 Total: 85/85'
+    assert clean.name('a\u2028b') == 'a\\u2028b'
+    for hidden in ('\u061c', '\u3164', '\u180e', '\u2066', '\u00ad'):
+        assert hidden not in clean.text(f'x{hidden}y') and hidden not in clean.name(f'x{hidden}y'), repr(hidden)

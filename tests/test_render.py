@@ -89,3 +89,11 @@ def test_the_table_shortens_titles_to_fit_a_narrow_terminal():
     narrow = render.table(report, color=False, width=72).splitlines()
     assert all(len(line) <= 72 for line in narrow[:2]), narrow
     assert narrow[1].endswith('0/10  needs local_backward first') and '…' in narrow[0]
+
+
+def test_a_submission_that_could_not_be_graded_claims_no_isolation_level():
+    from grader.batch.reports import unreadable_report
+    from grader.export.gradescope_results import gradescope_document
+    report = unreadable_report('carol', 'no Python files')
+    assert 'Isolation' not in render.table(report, color=False)
+    assert 'Isolation' not in gradescope_document(report, note='This submission could not be graded')['output']

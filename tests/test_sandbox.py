@@ -94,6 +94,8 @@ def test_memory_limit_reaches_the_child_through_the_cli(tmp_path):
     (['--submission-seconds', 'nan'], 'must be a number of seconds above 0'),
     (['--output-cap', '-1'], "'-1' is not a size"),
     (['--disk', '1K'], 'must be at least 1M'),
+    (['--memory', '99999999999999999999G'], 'must be at most 1T'),
+    (['--disk', '9000000T'], 'must be at most 1T'),
     (['--isolation', 'chroot'], "'chroot' is not one of 'auto', 'namespaces', 'uid', 'none'"),
 ])
 def test_bad_limits_are_usage_errors(args, message):
@@ -189,3 +191,13 @@ def test_windows_gets_a_clear_message_and_nothing_crashes_on_import(tmp_path, mo
     monkeypatch.setattr(sys, 'platform', 'win32')
     result = CliRunner().invoke(main, ['check', '-s', str(make_submission(tmp_path))])
     assert result.exit_code == 1 and 'use WSL' in result.output, result.output
+
+
+def test_an_exercise_file_that_is_a_link_is_left_out_and_says_so(tmp_path):
+    sub = make_submission(tmp_path)
+    (tmp_path / 'elsewhere.py').write_text((sub / 'derivatives.py').read_text())
+    (sub / 'derivatives.py').unlink()
+    (sub / 'derivatives.py').symlink_to(tmp_path / 'elsewhere.py')
+    report = grade(sub, ['derivatives'], FAST)
+    first = report.exercises[0].first_failure.feedback
+    assert report.score == 0 and first.summary == 'derivatives.py is a link: hand in the file itself', first

@@ -51,7 +51,7 @@ def unreadable_report(name: str, reason: str) -> Report:
     feedback = Feedback(f'this submission could not be graded: {reason}', kind='unreadable')
     exercises = [ExerciseResult(e.id, e.title, 0, e.points, 'error', [CheckResult('submission', False, feedback)])
                  for e in catalog.load()]
-    return Report(name, exercises)
+    return Report(name, exercises, isolation='')  # no code ran: no level to speak of
 
 
 def results_json(outcome: Outcome) -> str:

@@ -86,7 +86,8 @@ def feedback_for_error(error: dict, exercise: str, output: str = '') -> Feedback
         return Feedback(f'syntax error in {place}: {message}', where=place, kind='syntax',
                         expression=f"    {cut(str(error.get('text', '')).strip(), 500)}")
     if kind == 'missing_file':
-        return Feedback(f'{message} is missing from the submission folder', kind='missing_file')
+        why = f"is {error['left_out']}" if error.get('left_out') else 'is missing from the submission folder'
+        return Feedback(f'{message} {why}', kind='missing_file')
     if kind in ('timeout', 'crash', 'protocol', 'disk'):
         running = f' It was running {frames[-1][2]}().' if kind == 'timeout' and frames else ''
         return Feedback(f'your code {message}{running}', where=where, expression=code,

@@ -49,8 +49,12 @@ def for_the_record(requested: str, allow_unisolated: bool) -> str:
     """The level for grades that count: level none is refused unless the caller allows it."""
     level = choose(requested)
     if level == NONE and not allow_unisolated:
-        why = f' ({weaker_because()})' if requested == AUTO else ''
-        raise SandboxError(f'grades that count need kernel isolation, and this run would have none{why}. Install '
-                           'bubblewrap or run as root, or pass --allow-unisolated to grade anyway: the grades are '
+        if requested == AUTO:
+            why = (f'this machine has no kernel isolation ({weaker_because()}): install bubblewrap or run as root, '
+                   'or')
+        else:
+            why = 'level none was asked for (--isolation none or GRADER_ISOLATION=none): choose another level, or'
+        raise SandboxError(f'grades that count need kernel isolation, and {why} allow grading without it with '
+                           '--allow-unisolated (GRADER_ALLOW_UNISOLATED=1 for the autograders): the grades are '
                            'then feedback only, since student code could reach the grader')
     return level

@@ -14,5 +14,5 @@ MEANING = {
 
 
 def describe(level: str) -> str:
-    """One line for a report: the level, and what it guarantees."""
-    return f"Isolation: {level}: {MEANING.get(level, 'unknown level')}."
+    """One line for a report: the level, and what it guarantees; '' where no code ran at all."""
+    return f"Isolation: {level}: {MEANING.get(level, 'unknown level')}." if level else ''

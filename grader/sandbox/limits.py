@@ -8,6 +8,7 @@ from grader.sandbox.isolation import CHOICES
 
 MIN_MEMORY = 64 << 20  # below this the interpreter itself cannot start
 MIN_DISK = 1 << 20
+MAX_SIZE = 1 << 40  # 1T: more than any machine here gives, and still a number the kernel's limits take
 UNITS = {'': 1, 'B': 1, 'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30, 'T': 1 << 40}
 
 
@@ -32,11 +33,13 @@ class Limits:
         if not isinstance(self.memory_bytes, int) or self.memory_bytes < MIN_MEMORY:
             raise LimitError('memory_bytes', f'must be at least {format_size(MIN_MEMORY)} (Python needs that much '
                                              f'to start), not {_size_or_repr(self.memory_bytes)}')
-        for name, low in (('output_bytes', 0), ('disk_bytes', MIN_DISK), ('reply_bytes', 1 << 16),
-                          ('submission_reply_bytes', 1 << 16)):
+        for name, low in (('memory_bytes', MIN_MEMORY), ('output_bytes', 0), ('disk_bytes', MIN_DISK),
+                          ('reply_bytes', 1 << 16), ('submission_reply_bytes', 1 << 16)):
             value = getattr(self, name)
             if not isinstance(value, int) or value < low:
                 raise LimitError(name, f'must be at least {format_size(low)}, not {_size_or_repr(value)}')
+            if value > MAX_SIZE:
+                raise LimitError(name, f'must be at most {format_size(MAX_SIZE)}, not {_size_or_repr(value)}')
         if self.isolation not in CHOICES:
             raise LimitError('isolation', f'must be one of {", ".join(CHOICES)}, not {self.isolation!r}')
 

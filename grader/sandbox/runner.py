@@ -8,7 +8,7 @@ from pathlib import Path
 from grader.sandbox.limits import Limits, format_size
 from grader.sandbox.process import UNREADABLE, Child, ChildFailure
 from grader.sandbox.replies import SHAPES, conforms
-from grader.sandbox.snapshot import SandboxFileError, read_submitted
+from grader.sandbox.snapshot import SandboxFileError, left_out, read_submitted
 from grader.sandbox.workspace import SandboxError, prepare
 
 __all__ = ['Limits', 'Reply', 'Sandbox', 'SandboxError', 'SandboxFileError']
@@ -111,7 +111,10 @@ class Sandbox:
                 message += f" (while importing {args['module']}.py)"
             return self._poison(failure.kind, message, self._with_text(failure.frames))
         if raw.get('ok') is not True:
-            return Reply(False, error=_error(raw.get('error')))
+            error = _error(raw.get('error'))
+            if error.get('kind') == 'missing_file':  # say why, if the file is there but was left out
+                error['left_out'] = left_out(self._workspace.snapshot, str(error.get('message', '')))
+            return Reply(False, error=error)
         if not conforms(raw.get('result'), SHAPES[probe]):  # forged by student code: refused before anyone reads it
             return Reply(False, error={'kind': 'protocol', 'message': f'{UNREADABLE} (an answer of the wrong shape)'})
         return Reply(True, _cut(raw['result']))

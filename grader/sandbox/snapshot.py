@@ -22,16 +22,21 @@ def read_submitted(folder: Path, name: str, max_bytes: int) -> str | None:
     """The text of folder/name, or None if there is no such file."""
     if '/' in name or name in ('', '.', '..'):
         raise ValueError(f'not a plain file name: {name!r}')
-    why = Path(folder) / f'{LEFT_OUT}{name}'
     if not os.path.lexists(Path(folder) / name):
-        if why.is_file():
-            raise SandboxFileError(f'{name} is {why.read_text()}')
+        if left_out(folder, name):
+            raise SandboxFileError(f'{name} is {left_out(folder, name)}')
         return None
     data = _read_capped(Path(folder) / name, name, max_bytes)
     try:
         return data.decode('utf-8')
     except UnicodeDecodeError as e:
         raise SandboxFileError(f'{name} is not UTF-8 text ({e.reason} at byte {e.start})') from None
+
+
+def left_out(folder: Path, name: str) -> str:
+    """Why the snapshot left this file out ('a link: hand in the file itself'), or '' if it did not."""
+    note = Path(folder) / f'{LEFT_OUT}{name}'
+    return note.read_text() if '/' not in name and note.is_file() else ''
 
 
 def needed(name: str, data_files: frozenset[str]) -> bool:
