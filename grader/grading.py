@@ -34,13 +34,18 @@ def grade(submission: Path, exercise_ids: list[str] | None = None, limits: Limit
     start = time.monotonic()
     cancel = cancel or Cancel()
     cancel.check()
-    with ThreadPoolExecutor(1) as pool:  # the sandbox starts while pytest and Hypothesis are imported
-        starting = pool.submit(Sandbox, submission, limits)
+    with ThreadPoolExecutor(1) as pool:  # the sandbox is set up while pytest is imported
+        starting = pool.submit(Sandbox, submission, limits, start=False)
         import pytest  # noqa: F401
         try:
             sandbox = starting.result()
         except SandboxError as e:
             raise GradingError(str(e)) from None
+    # Its child is started here: a child dies with the thread that started it (PR_SET_PDEATHSIG).
+    try:
+        sandbox.start()
+    except SandboxError as e:
+        raise GradingError(str(e)) from None
     with sandbox:
         locate = Locator(sandbox.read_text)
         state = FailFast(locate)

@@ -201,3 +201,50 @@ def test_an_exercise_file_that_is_a_link_is_left_out_and_says_so(tmp_path):
     report = grade(sub, ['derivatives'], FAST)
     first = report.exercises[0].first_failure.feedback
     assert report.score == 0 and first.summary == 'derivatives.py is a link: hand in the file itself', first
+
+
+def test_a_child_is_started_by_the_thread_that_grades(tmp_path, monkeypatch):
+    """A child dies with the thread that started it (PR_SET_PDEATHSIG): grade() sets its sandbox up in a
+    helper thread while pytest is imported, but must start the child in its own, long-lived thread."""
+    import threading
+    started_in = []
+    real_start = Sandbox.start
+
+    def recording_start(self):
+        started_in.append(threading.get_ident())
+        return real_start(self)
+
+    monkeypatch.setattr(Sandbox, 'start', recording_start)
+    report = grade(make_submission(tmp_path), ['forward_ops'], FAST)
+    assert report.full_marks and started_in == [threading.get_ident()]
+
+
+@pytest.mark.parametrize('level', ['namespaces', 'uid', 'none'])
+def test_the_kernel_ends_a_child_whose_starting_thread_ended(tmp_path, level):
+    """Why the rule above: the child of a thread that exits is killed, and the sandbox starts another."""
+    import threading
+    from grader.sandbox.isolation import why_not
+    if why_not(level):
+        pytest.skip(why_not(level))
+    made = []
+
+    def make_and_use():
+        sandbox = Sandbox(make_submission(tmp_path), Limits(isolation=level))
+        made.append(sandbox)
+        sandbox.begin_check()
+        assert sandbox.request('call', CALL, ('derivatives',)).ok  # the child is up, its death signal armed
+
+    thread = threading.Thread(target=make_and_use)
+    thread.start()
+    thread.join()
+    sandbox = made[0]
+    try:
+        first = sandbox._child
+        deadline = time.monotonic() + 5
+        while first.alive and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not first.alive, 'the child outlived the thread that started it'
+        sandbox.begin_check()
+        assert sandbox.request('call', CALL, ('derivatives',)).ok, 'no fresh child was started'
+    finally:
+        sandbox.close()

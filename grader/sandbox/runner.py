@@ -28,8 +28,12 @@ class Reply:
 class Sandbox:
     """Answers probe requests for one submission, keeping one child alive across checks."""
 
-    def __init__(self, folder: Path, limits: Limits = Limits(), *, explain: bool = True):
-        """`explain=False` leaves out the audit hook, as a student who dodged it would: only tests do."""
+    def __init__(self, folder: Path, limits: Limits = Limits(), *, explain: bool = True, start: bool = True):
+        """`explain=False` leaves out the audit hook, as a student who dodged it would: only tests do.
+
+        `start=False` leaves the child to start(): a child dies with the thread that started it, so a
+        sandbox made in a short-lived thread must start its child in the thread that will use it.
+        """
         self.folder = Path(folder).resolve()
         self.limits = limits
         self._workspace = prepare(self.folder, limits)
@@ -44,6 +48,11 @@ class Sandbox:
         self._submission_deadline = time.monotonic() + limits.submission_seconds
         self._output_mark = 0
         self._spent = 0  # bytes of answers from children that are gone
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Start the child now, in this thread (else the first request starts it)."""
         try:
             self._spawn()
         except BaseException:
