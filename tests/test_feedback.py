@@ -103,3 +103,32 @@ def test_sparkline():
     assert render.sparkline([1.0, 1.0]) == '▄▄'
     assert render.sparkline([0.0, math.nan, 1.0, math.inf]) == '▁×█×'
     assert render.sparkline([]) == ''
+
+
+ADD_FORWARD = "out = Value(self.data + other.data, (self, other), '+')"
+RADD_STUB = ('derived_ops: Value.__radd__\n        return self + other',
+             'derived_ops: Value.__radd__\n        raise NotImplementedError("derived_ops: Value.__radd__")')
+
+
+def test_a_stub_the_exercise_does_not_need_is_its_own_mistake_at_the_line_that_called_it(grade_patched):
+    """self.data + other with other a Value makes Python call Value.__radd__: forward_ops' bug, not derived_ops'."""
+    report = grade_patched([(E, ADD_FORWARD, ADD_FORWARD.replace('other.data', 'other')), (E, *RADD_STUB)],
+                           ['forward_ops', 'manual_grads', 'backward'])
+    status = {e.id: (e.status, e.blocked_by) for e in report.exercises}
+    assert status['forward_ops'][0] == 'failed', explain(report)
+    assert status['manual_grads'] == status['backward'] == ('blocked', 'forward_ops'), explain(report)
+    fb = result(report, 'forward_ops').first_failure.feedback
+    source = open(report.submission + '/engine.py').read()
+    assert fb.where == f"engine.py:{line_of(source, 'self.data + other, (self')}" and not fb.blocked_by
+    assert fb.summary.startswith('your __add__ ended up calling Value.__radd__, which derived_ops writes and '
+                                 'forward_ops does not need: is `other` still a Value'), fb.summary
+    assert 'self.data + other, (self, other)' in fb.expression
+    assert 'derived_ops' not in render.status_note(result(report, 'forward_ops'))
+
+
+def test_a_stub_of_a_requirement_still_blocks(grade_patched):
+    """derived_ops' __radd__ stub, met from nn through sum(): nn relies on derived_ops, so it is blocked by it."""
+    report = grade_patched([(E, *RADD_STUB)], ['nn'])
+    nn = result(report, 'nn')
+    assert (nn.status, nn.blocked_by) == ('blocked', 'derived_ops'), explain(report)
+    assert nn.first_failure.feedback.summary == 'not implemented yet: Value.__radd__'
