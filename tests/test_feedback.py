@@ -132,3 +132,16 @@ def test_a_stub_of_a_requirement_still_blocks(grade_patched):
     nn = result(report, 'nn')
     assert (nn.status, nn.blocked_by) == ('blocked', 'derived_ops'), explain(report)
     assert nn.first_failure.feedback.summary == 'not implemented yet: Value.__radd__'
+
+
+MUL_FORWARD = "out = Value(self.data * other.data, (self, other), '*')"
+MUL_WRAP = ('def __mul__(self, other):\n        other = other if isinstance(other, Value) else Value(other)\n',
+            'def __mul__(self, other):\n')
+
+
+def test_the_wrap_a_number_hint_comes_only_with_a_plain_number_used_as_a_value(grade_patched):
+    wrong = grade_patched([(E, MUL_FORWARD, MUL_FORWARD.replace(' * ', ' + '))], ['forward_ops'])
+    assert 'Wrap a plain number' not in render.details(wrong.exercises[0], color=False), explain(wrong)
+    unwrapped = grade_patched([(E, *MUL_WRAP)], ['forward_ops'])
+    fb = unwrapped.exercises[0].first_failure.feedback
+    assert "'int' object has no attribute 'data'" in fb.summary and fb.hint.startswith('Wrap a plain number first')
