@@ -12,6 +12,7 @@ from grader.results import CheckResult, ExerciseResult, Feedback
 from grader.scoring import checks_by_name
 
 WIDTH = 100  # text is wrapped to this, or to the terminal when narrower
+SHOWN = 3  # failing checks shown in full under an exercise (plus its first missing piece, when one is)
 OUTPUT_LINES = 10  # of what the student's code printed, the last lines shown under a check
 BARS = '▁▂▃▄▅▆▇█'
 
@@ -139,17 +140,19 @@ def details(e: ExerciseResult, color: bool, where: str = 'exercises', width: int
         for check, note in failing[:1]:
             lines += check_text(check, note, width)
         return '\n'.join(lines)
+    shown = failing[:SHOWN]
     if e.status == 'not_implemented':
         ex = catalog.get(e.id)
         lines += wrap(ex.intro, width, ' ')
         lines.append(f' Start in: {start_in(list(ex.files), where)}   (`grade hint {e.id}` gives hints)')
-        # The first missing piece, and the first mistake in what is already written.
-        todo = [f for f in failing if f[0].feedback and f[0].feedback.kind == 'not_implemented'][:1]
-        failing = todo + [f for f in failing if f[0].feedback and f[0].feedback.kind != 'not_implemented'][:1]
-    for check, note in failing[:3]:
+        # The first missing piece, and the first mistakes in what is already written.
+        todo = [f for f in failing if f[0].feedback and f[0].feedback.kind == 'not_implemented']
+        shown = todo[:1] + [f for f in failing if f not in todo][:SHOWN]
+    for check, note in shown:
         lines += check_text(check, note, width)
-    if len(failing) > 3:
-        lines.append(f' … and {len(failing) - 3} more failing checks.')
+    more = len(failing) - len(shown)
+    if more:
+        lines.append(f" … and {more} more failing {'check' if more == 1 else 'checks'}.")
     if e.blocked_by:
         lines += wrap(f'{e.blocked_by}, which this exercise relies on, fails too: some of these failures may '
                       f'come from it.', width, ' ', first=' Also: ')

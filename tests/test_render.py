@@ -89,3 +89,10 @@ def test_the_table_shortens_titles_to_fit_a_narrow_terminal():
     narrow = render.table(report, color=False, width=72).splitlines()
     assert all(len(line) <= 72 for line in narrow[:2]), narrow
     assert narrow[1].endswith('0/10  needs local_backward first') and '…' in narrow[0]
+
+
+def test_one_more_failing_check_is_singular():
+    from grader.results import CheckResult
+    checks = [CheckResult(f'check {k}', False, Feedback(f'wrong {k}')) for k in range(4)]
+    text = render.details(_exercise('local_backward', 0, 'failed', checks), color=False)
+    assert text.count(' ✗ check') == 3 and text.endswith(' … and 1 more failing check.'), text
