@@ -4,8 +4,10 @@ from __future__ import annotations
 import math
 import re
 
+import pytest
+
 from conftest import explain, misconceptions, result
-from grader import render
+from grader import catalog, render
 from grader.results import Feedback
 
 E, NN, TRAIN = 'engine.py', 'nn.py', 'train.py'
@@ -145,3 +147,30 @@ def test_the_wrap_a_number_hint_comes_only_with_a_plain_number_used_as_a_value(g
     unwrapped = grade_patched([(E, *MUL_WRAP)], ['forward_ops'])
     fb = unwrapped.exercises[0].first_failure.feedback
     assert "'int' object has no attribute 'data'" in fb.summary and fb.hint.startswith('Wrap a plain number first')
+
+
+TANH_RULE = 'self.grad += (1 - t**2) * out.grad'
+
+
+@pytest.mark.parametrize('wrong', ['(1 - self.data**2)', '(1 - t)'])
+def test_training_blames_wrong_gradients_of_the_engine_not_the_loop(grade_patched, wrong):
+    """train.py is right: with the engine's tanh wrong, training is blocked and names no mistake of its own."""
+    report = grade_patched([(E, TANH_RULE, TANH_RULE.replace('(1 - t**2)', wrong))], ['training'])
+    ex = result(report, 'training')
+    assert ex.status == 'blocked' and ex.blocked_by in ('nn', 'local_backward'), explain(report)
+    assert not misconceptions(ex), explain(report)
+    assert [c.passed for c in ex.checks if 'mse_loss' in c.name] == [True] and ex.points >= 3.33, 'its own checks earn'
+    if wrong == '(1 - t)':  # no exception on the way: the check of the MLP's own pass says it
+        fb = ex.first_failure.feedback
+        assert fb.summary.startswith('one forward and backward pass of your MLP') and fb.blocked_by == 'nn'
+        assert fb.diffs and fb.diffs[0].field == 'grad' and 'model(x).backward()' in fb.expression
+
+
+def test_a_requirement_that_passes_blocks_nothing():
+    from grader.results import CheckResult
+    from grader.status import assemble
+    claims_nn = [CheckResult('loop', False, Feedback('differs', blocked_by='nn'))]
+    nn_passes = {'nn': [CheckResult('mlp', True)], 'training': claims_nn}
+    assert assemble([catalog.get('training')], nn_passes)[0].status == 'failed'
+    nn_fails = {'nn': [CheckResult('mlp', False, Feedback('wrong'))], 'training': claims_nn}
+    assert assemble([catalog.get('training')], nn_fails)[0].status == 'blocked'
