@@ -85,14 +85,18 @@ def hint(exercise: str | None, submission: Path | None, notebook: Path | None, s
     """Show the next hint for EXERCISE, or for the exercise you are on (each call reveals one more)."""
     from grader import hints
 
-    if exercise:
-        ex = catalog.get(exercise_ids((exercise,))[0])
-    else:
-        ex = hints.current(grade_work(find_work(submission, notebook), limits=limits, notes=False))
+    named = catalog.get(exercise_ids((exercise,))[0]) if exercise else None
+    try:
+        work = find_work(submission, notebook)
+    except click.UsageError:
+        if not named or submission or notebook:
+            raise
+        work = None  # a named exercise's hints need no project: they are this folder's
+    ex = named if named or work is None else hints.current(grade_work(work, limits=limits, notes=False))
     if ex is None:
         click.echo('Every exercise passes: no hints needed.')
         return
-    shown = hints.reveal(ex, show_all=show_all, reset=reset)
+    shown = hints.reveal(ex, hints.project(work), show_all=show_all, reset=reset)
     click.echo(render.hints_text(ex, shown))
 
 

@@ -119,6 +119,23 @@ def test_hints_are_progressive(tmp_path, monkeypatch):
     assert CliRunner().invoke(main, ['hint', 'nope']).exit_code == 2
 
 
+def test_hint_progress_belongs_to_one_project(tmp_path, monkeypatch):
+    """A fresh clone, or the notebook beside it, starts from the first hint, whatever another project has seen."""
+    monkeypatch.setenv('GRADE_STATE_DIR', str(tmp_path / 'state'))
+    first, second = (shutil.copytree(ROOT / 'exercises', tmp_path / name / 'exercises') for name in ('one', 'two'))
+    for _ in range(3):
+        run('hint', 'backward', '--submission', first)
+    assert 'Hint 3/3' in run('hint', 'backward', '--submission', first).output
+    fresh = run('hint', 'backward', '--submission', second).output
+    assert 'Hint 1/3' in fresh and 'Hint 2/3' not in fresh
+    notebook = run('hint', 'backward', '--notebook', first / 'micrograd.ipynb').output
+    assert 'Hint 1/3' in notebook and 'Hint 2/3' not in notebook
+    monkeypatch.chdir(tmp_path / 'two')
+    assert 'Hint 2/3' in run('hint', 'backward').output, 'found from its folder, the project is the same one'
+    state = json.loads((tmp_path / 'state' / 'hints.json').read_text())
+    assert state[str(first.resolve())] == {'backward': 3} and state[str(second.resolve())] == {'backward': 2}
+
+
 def test_a_damaged_hint_state_starts_those_hints_over(tmp_path, monkeypatch):
     monkeypatch.setenv('GRADE_STATE_DIR', str(tmp_path))
     (tmp_path / 'hints.json').write_text('{"backward": "x", "derivatives": null, "nn": -4}')
