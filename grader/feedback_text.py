@@ -27,6 +27,12 @@ def wrap(text: str, width: int, indent: str, first: str | None = None) -> list[s
     return lines
 
 
+def fold(line: str, width: int, first: str = '', rest: str = '') -> list[str]:
+    """One line of text folded to width, its spacing kept; the lines after the first indented with `rest`."""
+    return textwrap.wrap(line, max(20, width), initial_indent=first, subsequent_indent=rest, break_on_hyphens=False,
+                         replace_whitespace=False) or [first.rstrip()]
+
+
 def feedback_text(fb: Feedback, width: int = WIDTH) -> list[str]:
     """A failing check's feedback: the likely mistake, the symptom, the graph's values, the hint, the output."""
     fb = clean.deep(fb)
@@ -38,7 +44,8 @@ def feedback_text(fb: Feedback, width: int = WIDTH) -> list[str]:
         lines += wrap(fb.diagnosis or known.explanation, width, '     ')
     place = fb.where and not fb.misconception and fb.where not in fb.summary
     summary = fb.summary + (f' [{fb.where}]' if place else '')
-    lines += ['   ' + line for line in summary.splitlines() or ['']]
+    for line in summary.splitlines() or ['']:
+        lines += fold(line, width, '   ', '     ')
     if fb.expression:
         lines += ['   ' + line for line in fb.expression.splitlines()]
     if fb.diffs:

@@ -8,8 +8,8 @@ from dataclasses import asdict
 import click
 
 from grader import catalog, clean
-from grader.feedback_text import (WIDTH, check_text, details, feedback_text, folded, printed, sparkline, start_in,
-                                  wrap)
+from grader.feedback_text import (WIDTH, check_text, details, feedback_text, fold, folded, printed, sparkline,
+                                  start_in, wrap)
 from grader.results import ExerciseResult, Report
 from grader.sandbox.levels import describe
 from grader.scoring import checks_by_name, shown
@@ -76,13 +76,14 @@ def table(report: Report, color: bool, width: int = 0) -> str:
         row = f' {mark} {e.id:<{id_width}}  {title:<{title_width}}  {points(e):>{points_width}}  {notes[e.id]}'.rstrip()
         lines.append(click.style(row, fg=fg) if color else row)
     lines.append(click.style(total_line(report), bold=True) if color else total_line(report))
-    lines.append(describe(report.isolation))
+    lines += fold(describe(report.isolation), width, rest='  ') if width else [describe(report.isolation)]
     return '\n'.join(lines)
 
 
-def text(report: Report, color: bool = False, width: int = WIDTH) -> str:
-    """The table, the total and the full feedback for the first failing exercise."""
-    parts = [table(report, color)]
+def text(report: Report, color: bool = False, width: int | None = None) -> str:
+    """The table, the total and the full feedback for the first failing exercise, fitted to width (the terminal's)."""
+    width = width or terminal_width()
+    parts = [table(report, color, width)]
     first = report.first_failing
     if first:
         parts.append(details(first, color, report.submission, width))

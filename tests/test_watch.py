@@ -213,7 +213,7 @@ def test_a_notebook_is_watched_and_graded_from_its_cells(tmp_path):
         nbformat.write(nb, notebook)
         states = watcher.until_done()
         assert states[0].save.saved == ['lab.ipynb'] and states[-1].focus == 'derivatives'
-        text = screen(states[-1], str(notebook), False)
+        text = ' '.join(screen(states[-1], str(notebook), False).split())  # a long path folds the header
         assert '(save the notebook to re-grade' in text and 'the one-sided step is h wide' in text
     finally:
         watcher.close()
