@@ -32,7 +32,8 @@ def as_text(result: NotebookCheck) -> str:
     if result.report is None:
         return clean.line(line)
     notes = [f' ! {clean.line(p)}' for p in result.problems]
-    return '\n\n'.join([clean.line(line), render.text(result.report, width=render.WIDTH)] + (['\n'.join(notes)] if notes else []))
+    text = render.text(result.report, width=render.WIDTH)
+    return '\n\n'.join([clean.line(line), text] + (['\n'.join(notes)] if notes else []))
 
 
 def as_html(result: NotebookCheck) -> str:
