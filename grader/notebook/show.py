@@ -20,7 +20,7 @@ def headline(result: NotebookCheck) -> tuple[str, str]:
     report = result.report
     if report is None:
         return 'check() has nothing to show.', RED
-    what = result.exercises[0] if len(result.exercises) == 1 else 'your notebook'
+    what = ', '.join(result.exercises) or 'your notebook'
     if report.full_marks:
         return f'✓ {what} passes: {report.score}/{report.max_score}', GREEN
     return f'✗ {what}: {report.score}/{report.max_score}', RED
