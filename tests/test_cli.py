@@ -283,3 +283,12 @@ def test_publish_into_a_file_is_a_clear_error(tmp_path):
         result = CliRunner().invoke(main, ['publish', '--solutions', str(ROOT / 'solutions'), *map(str, where)])
         assert result.exit_code == 1 and "Error: cannot write into '" in result.output, result.output
     assert (tmp_path / 'afile').read_text() == 'x'
+
+
+def test_watch_refuses_a_file_that_is_not_a_notebook_as_check_does(tmp_path):
+    (tmp_path / 'README.md').write_text('# not a notebook\n')
+    env = {**os.environ, 'PYTHONPATH': str(ROOT)}
+    for command in ('check', 'watch'):  # a watch that took the file would run until the time-out
+        done = subprocess.run([sys.executable, '-m', 'grader', command, '--notebook', 'README.md'], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and 'Error: README.md is not a Jupyter notebook' in done.stderr, (command, done)
