@@ -37,8 +37,8 @@ def test_scores_read_4_5_of_10_and_5_of_5_and_the_isolation_level_follows_the_to
     lines = render.table(report, color=False).splitlines()
     assert lines[0].split()[-1] == '5/5' and ' 4.5/10 ' in lines[1]
     assert lines[2] == 'Total: 9.5/15' and lines[3].startswith('Isolation: uid: the kernel isolated your code')
-    assert render.text(report, width=200).splitlines()[3] == lines[3]
-    narrow = render.text(report, width=60).splitlines()
+    assert render.text(report, columns=0).splitlines()[3] == lines[3]
+    narrow = render.text(report, width=60, columns=60).splitlines()
     assert narrow[3].startswith('Isolation: uid:') and all(len(line) <= 60 for line in narrow[3:6]), narrow
 
 

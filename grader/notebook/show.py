@@ -32,7 +32,7 @@ def as_text(result: NotebookCheck) -> str:
     if result.report is None:
         return clean.line(line)
     notes = [f' ! {clean.line(p)}' for p in result.problems]
-    text = render.text(result.report, width=render.WIDTH)
+    text = render.text(result.report, width=render.WIDTH, columns=0)
     return '\n\n'.join([clean.line(line), text] + (['\n'.join(notes)] if notes else []))
 
 
@@ -42,7 +42,7 @@ def as_html(result: NotebookCheck) -> str:
     parts = [f'<div style="border-left: 4px solid {colour}; padding: 2px 8px">'
              f'<b style="color: {colour}">{html.escape(line)}</b>']
     if result.report is not None:
-        parts.append(f'<pre>{html.escape(render.text(result.report, width=render.WIDTH))}</pre>')
+        parts.append(f'<pre>{html.escape(render.text(result.report, width=render.WIDTH, columns=0))}</pre>')
         if result.problems:
             notes = html.escape('\n'.join(f'! {p}' for p in result.problems))
             parts.append(f'<details><summary>How check() read {html.escape(result.notebook)} '
