@@ -28,9 +28,10 @@ def wrap(text: str, width: int, indent: str, first: str | None = None) -> list[s
 
 
 def fold(line: str, width: int, first: str = '', rest: str = '') -> list[str]:
-    """One line of text folded to width, its spacing kept; the lines after the first indented with `rest`."""
+    """One line of text folded to width, its spacing kept and no word cut (a path stays whole); the lines after
+    the first indented with `rest`."""
     return textwrap.wrap(line, max(20, width), initial_indent=first, subsequent_indent=rest, break_on_hyphens=False,
-                         replace_whitespace=False) or [first.rstrip()]
+                         break_long_words=False, replace_whitespace=False) or [first.rstrip()]
 
 
 def feedback_text(fb: Feedback, width: int = WIDTH) -> list[str]:

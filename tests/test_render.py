@@ -110,5 +110,7 @@ def test_long_summaries_and_watch_lines_fold_to_the_width():
     assert all(len(line) <= 60 for line in lines) and lines[-1] == '       print("x" * 100)', lines
     assert ' '.join(' '.join(lines).split()).endswith('running backward(). [engine.py:104] print("x" * 100)')
     state = WatchState(Save(saved=['engine.py'], number=1), error='a reason ' * 20, problems=['a problem ' * 20])
-    text = screen(state, 'exercises/' + 'deep/' * 12, False, width=50)
+    text = screen(state, 'exercises', False, width=50)
     assert all(len(line) <= 50 for line in text.splitlines()), text
+    deep = 'exercises/' + 'deep/' * 12
+    assert any(deep in line for line in screen(state, deep, False, width=50).splitlines()), 'a path is never cut'
