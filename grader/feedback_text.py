@@ -139,7 +139,7 @@ def check_text(c: CheckResult, note: str = '', width: int = WIDTH) -> list[str]:
 def details(e: ExerciseResult, color: bool, where: str = 'exercises', width: int = WIDTH) -> str:
     """The feedback for one exercise: its own mistakes first, then the requirement that fails too."""
     e = clean.deep(e)
-    header = f'── {e.id}: {e.title} ──'
+    header = '\n'.join(fold(f'── {e.id}: {e.title} ──', width))
     lines = [click.style(header, bold=True) if color else header]
     failing = folded(e)
     if e.status == 'blocked':

@@ -112,5 +112,8 @@ def test_long_summaries_and_watch_lines_fold_to_the_width():
     state = WatchState(Save(saved=['engine.py'], number=1), error='a reason ' * 20, problems=['a problem ' * 20])
     text = screen(state, 'exercises', False, width=50)
     assert all(len(line) <= 50 for line in text.splitlines()), text
+    from grader.results import CheckResult
+    backward = _exercise('backward', 0, 'failed', [CheckResult('b = a + a gives a.grad == 2', False, slow)])
+    assert all(len(line) <= 50 for line in render.details(backward, False, width=50).splitlines()[:2])
     deep = 'exercises/' + 'deep/' * 12
     assert any(deep in line for line in screen(state, deep, False, width=50).splitlines()), 'a path is never cut'
