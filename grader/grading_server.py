@@ -60,6 +60,7 @@ class Server:
                 self.cancel.reset()
                 if request['id'] in self._cancelled:
                     self.cancel.requested = True
+
             def partial(reply: dict, request_id: int = request['id']) -> None:
                 replies.write(json.dumps(dict(reply, id=request_id, partial=True)) + '\n')
                 replies.flush()

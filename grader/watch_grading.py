@@ -41,7 +41,8 @@ def grade_in_stages(submission: Path, first: list[str], scope: list[str] | None,
         results = _run(sandbox, focus, state, cancel, {})
 
         def report(exercises: list[Exercise]) -> Report:
-            return Report(str(submission), assemble(exercises, results, locate), time.monotonic() - start, sandbox.level)
+            assembled = assemble(exercises, results, locate)
+            return Report(str(submission), assembled, time.monotonic() - start, sandbox.level)
 
         if focus:
             on_first(report(focus))

@@ -22,7 +22,8 @@ def screen(state: WatchState, target: str, color: bool, width: int = WIDTH) -> s
         parts.append(_fit(f'Could not grade: {clean.line(state.error)}', width) + '\nWaiting for the next save.')
         return '\n\n'.join(parts)
     if state.problems:
-        parts.append('\n'.join(['Your notebook:'] + [_fit(f' ! {clean.line(p)}', width, '   ') for p in state.problems]))
+        notes = [_fit(f' ! {clean.line(p)}', width, '   ') for p in state.problems]
+        parts.append('\n'.join(['Your notebook:'] + notes))
     report = state.report
     if report is None:
         return '\n\n'.join(parts)

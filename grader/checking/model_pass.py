@@ -8,7 +8,7 @@ from grader.results import NodeDiff
 
 
 def pass_differences(student: Student, call: dict, limit: int = 4) -> list[NodeDiff]:
-    """Where the student's model differs from the reference's for the same `module` probe call: outputs first, then grads."""
+    """Where the student's model differs from the reference's for one `module` probe call: outputs, then grads."""
     got = student.run('module', call, ('engine', 'nn'))
     expected = reference.run('module', call)
     diffs = [NodeDiff(f'out[{i}]', 'data', e, g)

@@ -8,7 +8,8 @@ from grader.results import Feedback
 from grader.sandbox.limits import format_size
 from grader.sandbox.runner import Sandbox
 
-REFLECTED = ('__radd__', '__rmul__', '__rsub__', '__rtruediv__', '__rpow__')  # what Python calls when a number meets a Value
+# What Python calls when a number meets a Value, as in self.data + other with other a Value.
+REFLECTED = ('__radd__', '__rmul__', '__rsub__', '__rtruediv__', '__rpow__')
 
 
 class CheckFailed(Exception):

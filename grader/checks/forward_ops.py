@@ -8,6 +8,7 @@ from grader.checking.recipe import Const
 
 PAIRS = [(2.0, -3.0), (0.5, 4.0), (-1.5, -2.5), (3, 7)]
 PLAIN_NUMBER = re.compile(r"'(int|float)' object has no attribute")
+WRAP = 'Wrap a plain number first: other = other if isinstance(other, Value) else Value(other).'
 
 
 @pytest.mark.parametrize('op', ['add', 'mul'])
@@ -32,7 +33,7 @@ def test_plain_numbers(student, op):
     except CheckFailed as failed:
         # The hint is for a plain number used as a Value, not for wrong numbers.
         if failed.feedback.kind == 'error' and PLAIN_NUMBER.search(failed.feedback.summary):
-            failed.feedback.hint = 'Wrap a plain number first: other = other if isinstance(other, Value) else Value(other).'
+            failed.feedback.hint = WRAP
         raise
 
 

@@ -66,7 +66,8 @@ def _wrong_argument(exercises: tuple, notebook: object, limits: object) -> str:
     """What is wrong with check()'s arguments, in words ('' when nothing is)."""
     for given in exercises:
         if not isinstance(given, str):
-            return f'give each exercise id as a string of its own, as in check("forward_ops", "backward"), not {_shown(given)}'
+            return ('give each exercise id as a string of its own, as in check("forward_ops", "backward"), '
+                    f'not {_shown(given)}')
         if given.endswith('.ipynb'):
             return f'name the notebook with notebook=, as in check("forward_ops", notebook={_shown(given)})'
     if notebook is not None and not isinstance(notebook, (str, os.PathLike)):
