@@ -68,7 +68,7 @@ def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | 
 def list_(submission: Path | None, notebook: Path | None, color: bool | None, limits: Limits) -> None:
     """Show your progress through the exercises."""
     report = grade_work(find_work(submission, notebook), limits=limits)
-    click.echo(render.table(report, use_color(color)))
+    click.echo(render.table(report, use_color(color), render.terminal_columns()))
     nxt = report.first_failing
     click.echo(f'\nNext: {nxt.id} — {nxt.title}' if nxt else '\nAll done: full marks.')
 

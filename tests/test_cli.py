@@ -292,3 +292,13 @@ def test_watch_refuses_a_file_that_is_not_a_notebook_as_check_does(tmp_path):
         done = subprocess.run([sys.executable, '-m', 'grader', command, '--notebook', 'README.md'], cwd=tmp_path,
                               env=env, capture_output=True, text=True, timeout=60)
         assert done.returncode == 2 and 'Error: README.md is not a Jupyter notebook' in done.stderr, (command, done)
+
+
+def test_check_and_list_fit_a_narrow_terminal(monkeypatch, tmp_path):
+    monkeypatch.setenv('COLUMNS', '60')  # what a 60-column terminal tells shutil
+    sub = make_submission(tmp_path, [('engine.py', 'topo = []\n', 'topo = []\n        while True:\n            pass\n')])
+    checked = run('check', 'backward', '--submission', sub, '--check-seconds', '1').output
+    listed = run('list', '--submission', ROOT / 'solutions').output
+    for output in (checked, listed):
+        assert 'Isolation:' in output and all(len(line) <= 60 for line in output.splitlines()), output
+    assert 'did not finish in time' in checked
