@@ -68,7 +68,7 @@ def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | 
 def list_(submission: Path | None, notebook: Path | None, color: bool | None, limits: Limits) -> None:
     """Show your progress through the exercises."""
     report = grade_work(find_work(submission, notebook), limits=limits)
-    click.echo(render.table(report, use_color(color)))
+    click.echo(render.table(report, use_color(color), render.terminal_columns()))
     nxt = report.first_failing
     click.echo(f'\nNext: {nxt.id} — {nxt.title}' if nxt else '\nAll done: full marks.')
 
@@ -85,14 +85,18 @@ def hint(exercise: str | None, submission: Path | None, notebook: Path | None, s
     """Show the next hint for EXERCISE, or for the exercise you are on (each call reveals one more)."""
     from grader import hints
 
-    if exercise:
-        ex = catalog.get(exercise_ids((exercise,))[0])
-    else:
-        ex = hints.current(grade_work(find_work(submission, notebook), limits=limits, notes=False))
+    named = catalog.get(exercise_ids((exercise,))[0]) if exercise else None
+    try:
+        work = find_work(submission, notebook)
+    except click.UsageError:
+        if not named or submission or notebook:
+            raise
+        work = None  # a named exercise's hints need no project: they are this folder's
+    ex = named if named or work is None else hints.current(grade_work(work, limits=limits, notes=False))
     if ex is None:
         click.echo('Every exercise passes: no hints needed.')
         return
-    shown = hints.reveal(ex, show_all=show_all, reset=reset)
+    shown = hints.reveal(ex, hints.project(work), show_all=show_all, reset=reset)
     click.echo(render.hints_text(ex, shown))
 
 

@@ -12,6 +12,7 @@ from grader.results import CheckResult, ExerciseResult, Feedback
 from grader.scoring import checks_by_name
 
 WIDTH = 100  # text is wrapped to this, or to the terminal when narrower
+SHOWN = 3  # failing checks shown in full under an exercise (plus its first missing piece, when one is)
 OUTPUT_LINES = 10  # of what the student's code printed, the last lines shown under a check
 BARS = '▁▂▃▄▅▆▇█'
 
@@ -26,6 +27,13 @@ def wrap(text: str, width: int, indent: str, first: str | None = None) -> list[s
     return lines
 
 
+def fold(line: str, width: int, first: str = '', rest: str = '') -> list[str]:
+    """One line of text folded to width, its spacing kept and no word cut (a path stays whole); the lines after
+    the first indented with `rest`."""
+    return textwrap.wrap(line, max(20, width), initial_indent=first, subsequent_indent=rest, break_on_hyphens=False,
+                         break_long_words=False, replace_whitespace=False) or [first.rstrip()]
+
+
 def feedback_text(fb: Feedback, width: int = WIDTH) -> list[str]:
     """A failing check's feedback: the likely mistake, the symptom, the graph's values, the hint, the output."""
     fb = clean.deep(fb)
@@ -37,7 +45,8 @@ def feedback_text(fb: Feedback, width: int = WIDTH) -> list[str]:
         lines += wrap(fb.diagnosis or known.explanation, width, '     ')
     place = fb.where and not fb.misconception and fb.where not in fb.summary
     summary = fb.summary + (f' [{fb.where}]' if place else '')
-    lines += ['   ' + line for line in summary.splitlines() or ['']]
+    for line in summary.splitlines() or ['']:
+        lines += fold(line, width, '   ', '     ')
     if fb.expression:
         lines += ['   ' + line for line in fb.expression.splitlines()]
     if fb.diffs:
@@ -130,7 +139,7 @@ def check_text(c: CheckResult, note: str = '', width: int = WIDTH) -> list[str]:
 def details(e: ExerciseResult, color: bool, where: str = 'exercises', width: int = WIDTH) -> str:
     """The feedback for one exercise: its own mistakes first, then the requirement that fails too."""
     e = clean.deep(e)
-    header = f'── {e.id}: {e.title} ──'
+    header = '\n'.join(fold(f'── {e.id}: {e.title} ──', width))
     lines = [click.style(header, bold=True) if color else header]
     failing = folded(e)
     if e.status == 'blocked':
@@ -139,17 +148,19 @@ def details(e: ExerciseResult, color: bool, where: str = 'exercises', width: int
         for check, note in failing[:1]:
             lines += check_text(check, note, width)
         return '\n'.join(lines)
+    shown = failing[:SHOWN]
     if e.status == 'not_implemented':
         ex = catalog.get(e.id)
         lines += wrap(ex.intro, width, ' ')
         lines.append(f' Start in: {start_in(list(ex.files), where)}   (`grade hint {e.id}` gives hints)')
-        # The first missing piece, and the first mistake in what is already written.
-        todo = [f for f in failing if f[0].feedback and f[0].feedback.kind == 'not_implemented'][:1]
-        failing = todo + [f for f in failing if f[0].feedback and f[0].feedback.kind != 'not_implemented'][:1]
-    for check, note in failing[:3]:
+        # The first missing piece, and the first mistakes in what is already written.
+        todo = [f for f in failing if f[0].feedback and f[0].feedback.kind == 'not_implemented']
+        shown = todo[:1] + [f for f in failing if f not in todo][:SHOWN]
+    for check, note in shown:
         lines += check_text(check, note, width)
-    if len(failing) > 3:
-        lines.append(f' … and {len(failing) - 3} more failing checks.')
+    more = len(failing) - len(shown)
+    if more:
+        lines.append(f" … and {more} more failing {'check' if more == 1 else 'checks'}.")
     if e.blocked_by:
         lines += wrap(f'{e.blocked_by}, which this exercise relies on, fails too: some of these failures may '
                       f'come from it.', width, ' ', first=' Also: ')

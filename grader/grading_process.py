@@ -25,7 +25,7 @@ GRADER_ROOT = str(Path(grader.__file__).resolve().parent.parent)
 LAUNCH = f'import sys; sys.path.insert(0, {GRADER_ROOT!r}); from grader.grading_server import main; main()'
 GRACE_SECONDS = 3.0  # a cancelled run that has not stopped by then is killed with its process
 
-Reply = dict  # {'id', and 'report' (+ 'problems') or 'error' or 'cancelled'}
+Reply = dict  # {'id', and 'report' (+ 'problems', and 'partial' before the last) or 'error' or 'cancelled'}
 
 
 class GradingProcess:
@@ -58,13 +58,14 @@ class GradingProcess:
         threading.Thread(target=self._read, args=(self._proc,), daemon=True).start()
 
     def submit(self, folder: Path, exercises: list[str] | None = None, notebook: Path | None = None,
-               requirements: bool = True) -> int:
-        """Queue a grading run (requirements=False: not the failing exercises' requirements); returns its id."""
+               first: list[str] | None = None) -> int:
+        """Queue a grading run; returns its id. Exercises `first` are graded first, and a partial reply
+        brings them before the whole report."""
         with self._lock:
             self._next_id += 1
             # Absolute: the grading process runs from another folder.
             request = {'id': self._next_id, 'folder': str(Path(folder).absolute()), 'exercises': exercises,
-                       'notebook': str(Path(notebook).absolute()) if notebook else None, 'requirements': requirements}
+                       'notebook': str(Path(notebook).absolute()) if notebook else None, 'first': first or []}
             self._sent[self._next_id] = request
             self._write(request)
             return self._next_id
@@ -92,8 +93,11 @@ class GradingProcess:
             except ValueError:
                 continue
             with self._lock:
-                known = self._sent.pop(reply.get('id'), None) is not None
-                self._cancelled.pop(reply.get('id'), None)
+                if reply.get('partial'):
+                    known = reply.get('id') in self._sent and reply.get('id') not in self._cancelled
+                else:
+                    known = self._sent.pop(reply.get('id'), None) is not None
+                    self._cancelled.pop(reply.get('id'), None)
             if known:
                 self.on_reply(reply)
         with self._lock:

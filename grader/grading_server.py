@@ -1,4 +1,5 @@
-"""The grading process's side (see grading_process.py): JSON requests and cancels in on a pipe, one reply per request out.
+"""The grading process's side (see grading_process.py): JSON requests and cancels in on a pipe, one reply per request
+out, after a partial one with the exercises a request names `first`.
 
 Requests are graded one at a time, in order, by the main thread. A reader thread takes every line as it
 arrives, so a cancel reaches the run it names while that run is still going.
@@ -13,7 +14,10 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
+
+if TYPE_CHECKING:
+    from grader.results import Report
 
 
 class Server:
@@ -56,8 +60,13 @@ class Server:
                 self.cancel.reset()
                 if request['id'] in self._cancelled:
                     self.cancel.requested = True
+
+            def partial(reply: dict, request_id: int = request['id']) -> None:
+                replies.write(json.dumps(dict(reply, id=request_id, partial=True)) + '\n')
+                replies.flush()
+
             try:
-                reply = dict(self.grade(request, limits), id=request['id'])
+                reply = dict(self.grade(request, limits, partial), id=request['id'])
             except Cancelled:
                 reply = {'id': request['id'], 'cancelled': True}
             except Exception as e:  # noqa: BLE001 - one run's failure is its reply; the watch goes on
@@ -68,21 +77,29 @@ class Server:
             replies.write(json.dumps(reply) + '\n')
             replies.flush()
 
-    def grade(self, request: dict, limits: object) -> dict:
-        """One run: a folder, or a notebook's cells written into a temporary folder."""
-        from grader.grading import grade
-
-        requirements = request.get('requirements', True)
+    def grade(self, request: dict, limits: object, partial: Callable[[dict], None] = lambda reply: None) -> dict:
+        """One run: a folder, or a notebook's cells written into a temporary folder. With exercises `first`,
+        their report goes to `partial` as soon as they are graded, before the rest."""
         if not request.get('notebook'):
-            report = grade(Path(request['folder']), request.get('exercises'), limits, requirements, self.cancel)
-            return {'report': dataclasses.asdict(report), 'problems': []}
+            return self._staged(Path(request['folder']), request, limits, partial, '', [])
         from grader.notebook.extract import submission_from_notebook
 
         with tempfile.TemporaryDirectory(prefix='grade-notebook-') as tmp:
             submission = submission_from_notebook(Path(request['notebook']), Path(tmp) / 'submission')
-            report = grade(submission.folder, request.get('exercises'), limits, requirements, self.cancel)
-        report.submission = request['notebook']
-        return {'report': dataclasses.asdict(report), 'problems': submission.problems}
+            return self._staged(submission.folder, request, limits, partial, request['notebook'], submission.problems)
+
+    def _staged(self, folder: Path, request: dict, limits: object, partial: Callable[[dict], None], name: str,
+                problems: list[str]) -> dict:
+        """Grade the folder, the exercises `first` first; each report named `name` (a notebook) if given."""
+        from grader.watch_grading import grade_in_stages
+
+        def reply(report: Report) -> dict:
+            report.submission = name or report.submission
+            return {'report': dataclasses.asdict(report), 'problems': problems}
+
+        report = grade_in_stages(folder, request.get('first') or [], request.get('exercises'), limits, self.cancel,
+                                 lambda first: partial(reply(first)))
+        return reply(report)
 
 
 def _why(error: Exception) -> str:

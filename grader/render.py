@@ -8,8 +8,8 @@ from dataclasses import asdict
 import click
 
 from grader import catalog, clean
-from grader.feedback_text import (WIDTH, check_text, details, feedback_text, folded, printed, sparkline, start_in,
-                                  wrap)
+from grader.feedback_text import (WIDTH, check_text, details, feedback_text, fold, folded, printed, sparkline,
+                                  start_in, wrap)
 from grader.results import ExerciseResult, Report
 from grader.sandbox.levels import describe
 from grader.scoring import checks_by_name, shown
@@ -18,12 +18,17 @@ MARK = {'passed': ('✓', 'green'), 'failed': ('✗', 'red'), 'not_implemented':
         'blocked': ('·', 'bright_black'), 'error': ('✗', 'red'), 'pending': ('…', 'bright_black')}
 
 __all__ = ['WIDTH', 'as_json', 'check_text', 'details', 'feedback_text', 'gradescope', 'hints_text', 'printed', 'sparkline',
-           'start_in', 'status_note', 'table', 'terminal_width', 'text', 'total_line']
+           'start_in', 'status_note', 'table', 'terminal_columns', 'terminal_width', 'text', 'total_line']
 
 
 def terminal_width() -> int:
     """The width to wrap text to: the terminal's, at most WIDTH."""
     return min(WIDTH, shutil.get_terminal_size((WIDTH, 24)).columns)
+
+
+def terminal_columns() -> int:
+    """The terminal's width, or 0 when the output is not a terminal (and COLUMNS is not set)."""
+    return shutil.get_terminal_size((0, 0)).columns
 
 
 def status_note(e: ExerciseResult) -> str:
@@ -77,13 +82,15 @@ def table(report: Report, color: bool, width: int = 0) -> str:
         lines.append(click.style(row, fg=fg) if color else row)
     lines.append(click.style(total_line(report), bold=True) if color else total_line(report))
     if report.isolation:
-        lines.append(describe(report.isolation))
+        lines += fold(describe(report.isolation), min(width, WIDTH), rest='  ') if width else [describe(report.isolation)]
     return '\n'.join(lines)
 
 
-def text(report: Report, color: bool = False, width: int = WIDTH) -> str:
-    """The table, the total and the full feedback for the first failing exercise."""
-    parts = [table(report, color)]
+def text(report: Report, color: bool = False, width: int | None = None, columns: int | None = None) -> str:
+    """The table, the total and the full feedback for the first failing exercise: the table fitted to `columns`
+    (the terminal's; 0 keeps its rows whole), the feedback wrapped to `width` (the terminal's, at most WIDTH)."""
+    width = width or terminal_width()
+    parts = [table(report, color, terminal_columns() if columns is None else columns)]
     first = report.first_failing
     if first:
         parts.append(details(first, color, report.submission, width))

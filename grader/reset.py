@@ -27,6 +27,7 @@ class ResetResult:
     backups: dict[str, Path] = field(default_factory=dict)  # file -> the copy of the student's version
     shared: dict[str, list[str]] = field(default_factory=dict)  # other exercise -> the symbols it shares
     whole_files: list[str] = field(default_factory=list)  # files put back whole (not Python, or missing)
+    already: list[str] = field(default_factory=list)  # files that held the stub already: neither written nor backed up
 
 
 def reset(submission: Path, exercise_id: str, stub_of: Callable[[str], str] | None = None) -> ResetResult:
@@ -48,6 +49,9 @@ def reset(submission: Path, exercise_id: str, stub_of: Callable[[str], str] | No
         result.symbols[name] = list(symbols)
     for name, text in new_texts.items():  # every file spliced before any is written: all or nothing
         path = submission / name
+        if path.is_file() and path.read_bytes() == text.encode('utf-8'):
+            result.already.append(name)
+            continue
         if path.is_file():
             result.backups[name] = backup(path, submission / BACKUPS)
         write_atomic(path, text)

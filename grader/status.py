@@ -1,6 +1,7 @@
 """Each exercise's status and score: blocked only when its own code is fine and its failures come from a requirement."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Callable
 
 from grader import catalog
@@ -19,21 +20,23 @@ def assemble(chosen: list[Exercise], results: dict[str, list[CheckResult]],
     for ex in catalog.load():
         if ex.id in results or ex in chosen:
             checks = results.get(ex.id) or [CheckResult('checks', False, Feedback('no checks ran', kind='internal'))]
-            failing = [r for r in catalog.with_requirements(list(ex.requires))
-                       if r.id in judged and not judged[r.id].passed]
-            status, blocked_by = _status(ex, checks, [r.id for r in failing], locate)
+            judged_requirements = [judged[r.id] for r in catalog.with_requirements(list(ex.requires)) if r.id in judged]
+            failing = [r.id for r in judged_requirements if not r.passed]
+            passing = {r.id for r in judged_requirements if r.passed}
+            status, blocked_by = _status(ex, checks, failing, locate, passing)
             points = earned(ex.points, checks, ex.all_or_nothing)
             judged[ex.id] = ExerciseResult(ex.id, ex.title, points, ex.points, status, checks, blocked_by)
     return [judged[ex.id] for ex in chosen]
 
 
-def _status(ex: Exercise, checks: list[CheckResult], failing: list[str], locate: Locate) -> tuple[str, str]:
+def _status(ex: Exercise, checks: list[CheckResult], failing: list[str], locate: Locate,
+            passing: Collection[str] = ()) -> tuple[str, str]:
     """(status, the requirement that fails too); 'blocked' only when no failure is the exercise's own."""
     failed = [c for c in checks if not c.passed and c.feedback]
     failures = [c.feedback for c in failed]
     if not failures and all(c.passed for c in checks):
         return 'passed', ''
-    causes = [cause(ex, f, failing, locate) for f in failures]
+    causes = [cause(ex, f, failing, locate, passing) for f in failures]
     for check, origin in zip(failed, causes):
         check.cause = origin
     others = [c for c in causes if c not in (OWN, UNKNOWN)]
@@ -45,10 +48,10 @@ def _status(ex: Exercise, checks: list[CheckResult], failing: list[str], locate:
     return 'blocked', too
 
 
-def cause(ex: Exercise, fb: Feedback, failing: list[str], locate: Locate) -> str:
+def cause(ex: Exercise, fb: Feedback, failing: list[str], locate: Locate, passing: Collection[str] = ()) -> str:
     """Whose code a failure comes from: OWN, another exercise's id, or UNKNOWN (a wrong number says no more)."""
-    if fb.blocked_by and fb.blocked_by != ex.id:
-        return fb.blocked_by  # another exercise's stub, or a requirement that hung
+    if fb.blocked_by and fb.blocked_by != ex.id and fb.blocked_by not in passing:
+        return fb.blocked_by  # another exercise's stub, a requirement that hung, or one a check found wrong
     if fb.kind == 'not_implemented':
         return OWN
     if fb.kind in ('not_run', 'internal'):

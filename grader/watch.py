@@ -56,11 +56,10 @@ class WatchState:
 
 
 class _Run:
-    """The grading of one save: the focus first, then the rest."""
+    """The grading of one save: the focus first, then the rest, in one request."""
 
-    def __init__(self, save: Save, scope: list[str], first: list[str]):
+    def __init__(self, save: Save, scope: list[str]):
         self.state = WatchState(save, pending=list(scope))
-        self.first = first
         self.request = 0
         self.started = time.monotonic()
 
@@ -81,9 +80,10 @@ def watch(target: Path, stop_event: threading.Event | None = None, limits: Limit
 
     def start(save: Save) -> _Run:
         first = _first(last, scope, save.saved + save.deleted)
-        run = _Run(save, scope, first)
-        # The exercise in focus alone, without its requirements: they come with the rest, a moment later.
-        run.request = _submit(process, target, notebook, first or scope, requirements=not first)
+        run = _Run(save, scope)
+        # The exercise in focus alone first, without its requirements: they come with the rest, a moment later,
+        # from the same run, which merges the focus in rather than grading it again.
+        run.request = _submit(process, target, notebook, scope, first)
         return run
 
     run = start(Save())
@@ -102,11 +102,7 @@ def watch(target: Path, stop_event: threading.Event | None = None, limits: Limit
                 yield run.state
             elif payload.get('id') == run.request:
                 run.state = _merge(run.state, payload, last, time.monotonic() - run.started, str(target))
-                if run.state.grading and run.first:
-                    run.first = []
-                    # Everything, the focus again too: with its requirements graded, its status may change.
-                    run.request = _submit(process, target, notebook, scope)
-                elif not run.state.grading:
+                if not run.state.grading:
                     last = run.state.report or last
                 yield run.state
     finally:
@@ -131,9 +127,9 @@ def _first(last: Report | None, scope: list[str], changed: list[str]) -> list[st
     return using if 0 < len(using) < len(scope) else []
 
 
-def _submit(process: GradingProcess, target: Path, notebook: bool, ids: list[str], requirements: bool = True) -> int:
-    """Ask for a run over these exercises of the folder, or of the notebook's cells."""
-    return process.submit(target.parent if notebook else target, ids, target if notebook else None, requirements)
+def _submit(process: GradingProcess, target: Path, notebook: bool, ids: list[str], first: list[str]) -> int:
+    """Ask for a run over these exercises of the folder, or of the notebook's cells, `first` first."""
+    return process.submit(target.parent if notebook else target, ids, target if notebook else None, first)
 
 
 def _merge(state: WatchState, reply: dict, last: Report | None, seconds: float, target: str) -> WatchState:

@@ -6,7 +6,7 @@ import time
 import click
 
 from grader import catalog, clean, render
-from grader.feedback_text import WIDTH
+from grader.feedback_text import WIDTH, fold
 from grader.results import ExerciseResult, Report
 from grader.watch import Save, WatchState
 
@@ -16,13 +16,14 @@ CLEAR = '\x1b[H\x1b[2J\x1b[3J'  # home, clear the screen, and clear the scrollba
 def screen(state: WatchState, target: str, color: bool, width: int = WIDTH) -> str:
     """The header, what happened and how far grading has got, then the progress table and the focus's feedback."""
     what = 'the notebook' if target.endswith('.ipynb') else 'a file'
-    head = f'grade watch: {clean.name(target)}   (save {what} to re-grade, Ctrl-C to quit)'
-    parts = [click.style(head, dim=True) if color else head, happened(state)]
+    head = _fit(f'grade watch: {clean.name(target)}   (save {what} to re-grade, Ctrl-C to quit)', width)
+    parts = [click.style(head, dim=True) if color else head, _fit(happened(state), width)]
     if state.error:
-        parts.append(f'Could not grade: {clean.line(state.error)}\nWaiting for the next save.')
+        parts.append(_fit(f'Could not grade: {clean.line(state.error)}', width) + '\nWaiting for the next save.')
         return '\n\n'.join(parts)
     if state.problems:
-        parts.append('Your notebook:\n' + '\n'.join(f' ! {clean.line(p)}' for p in state.problems))
+        notes = [_fit(f' ! {clean.line(p)}', width, '   ') for p in state.problems]
+        parts.append('\n'.join(['Your notebook:'] + notes))
     report = state.report
     if report is None:
         return '\n\n'.join(parts)
@@ -33,11 +34,16 @@ def screen(state: WatchState, target: str, color: bool, width: int = WIDTH) -> s
     first = report.first_failing
     if first:
         if state.newly_passed and not state.pending:
-            parts.append(f'Next: {first.id} — {first.title}')
+            parts.append(_fit(f'Next: {first.id} — {first.title}', width))
         parts.append(render.details(first, color, report.submission, width))
     elif not state.pending:
-        parts.append('All done: full marks. Keep editing if you like; grade watch keeps checking.')
+        parts.append(_fit('All done: full marks. Keep editing if you like; grade watch keeps checking.', width))
     return '\n\n'.join(parts)
+
+
+def _fit(line: str, width: int, rest: str = '  ') -> str:
+    """One line of the screen folded to its width."""
+    return '\n'.join(fold(line, width, rest=rest))
 
 
 def happened(state: WatchState) -> str:

@@ -36,6 +36,8 @@ def test_the_bundle_holds_stubs_grader_reference_and_readme(bundle):
         assert (bundle / 'grader' / 'stubs' / name).read_text() == stubs[name], 'grade reset needs pristine stubs'
     readme = (bundle / 'README.md').read_text()
     assert 'pip install -e .' in readme and '\ngrade ' in readme and '## The student loop' in readme
+    assert 'install Jupyter into the same virtual environment as the grader' in ' '.join(readme.split())
+    assert '`pip install jupyterlab`' in readme, 'the notebook needs Jupyter beside the grader, and says so'
     images = re.findall(r'!\[[^\]]*\]\(([^)]+)\)', readme)
     assert images and all((bundle / image).is_file() for image in images), 'the README shows an image it lacks'
 

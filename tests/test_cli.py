@@ -119,6 +119,23 @@ def test_hints_are_progressive(tmp_path, monkeypatch):
     assert CliRunner().invoke(main, ['hint', 'nope']).exit_code == 2
 
 
+def test_hint_progress_belongs_to_one_project(tmp_path, monkeypatch):
+    """A fresh clone, or the notebook beside it, starts from the first hint, whatever another project has seen."""
+    monkeypatch.setenv('GRADE_STATE_DIR', str(tmp_path / 'state'))
+    first, second = (shutil.copytree(ROOT / 'exercises', tmp_path / name / 'exercises') for name in ('one', 'two'))
+    for _ in range(3):
+        run('hint', 'backward', '--submission', first)
+    assert 'Hint 3/3' in run('hint', 'backward', '--submission', first).output
+    fresh = run('hint', 'backward', '--submission', second).output
+    assert 'Hint 1/3' in fresh and 'Hint 2/3' not in fresh
+    notebook = run('hint', 'backward', '--notebook', first / 'micrograd.ipynb').output
+    assert 'Hint 1/3' in notebook and 'Hint 2/3' not in notebook
+    monkeypatch.chdir(tmp_path / 'two')
+    assert 'Hint 2/3' in run('hint', 'backward').output, 'found from its folder, the project is the same one'
+    state = json.loads((tmp_path / 'state' / 'hints.json').read_text())
+    assert state[str(first.resolve())] == {'backward': 3} and state[str(second.resolve())] == {'backward': 2}
+
+
 def test_a_damaged_hint_state_starts_those_hints_over(tmp_path, monkeypatch):
     monkeypatch.setenv('GRADE_STATE_DIR', str(tmp_path))
     (tmp_path / 'hints.json').write_text('{"backward": "x", "derivatives": null, "nn": -4}')
@@ -266,3 +283,22 @@ def test_publish_into_a_file_is_a_clear_error(tmp_path):
         result = CliRunner().invoke(main, ['publish', '--solutions', str(ROOT / 'solutions'), *map(str, where)])
         assert result.exit_code == 1 and "Error: cannot write into '" in result.output, result.output
     assert (tmp_path / 'afile').read_text() == 'x'
+
+
+def test_watch_refuses_a_file_that_is_not_a_notebook_as_check_does(tmp_path):
+    (tmp_path / 'README.md').write_text('# not a notebook\n')
+    env = {**os.environ, 'PYTHONPATH': str(ROOT)}
+    for command in ('check', 'watch'):  # a watch that took the file would run until the time-out
+        done = subprocess.run([sys.executable, '-m', 'grader', command, '--notebook', 'README.md'], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and 'Error: README.md is not a Jupyter notebook' in done.stderr, (command, done)
+
+
+def test_check_and_list_fit_a_narrow_terminal(monkeypatch, tmp_path):
+    monkeypatch.setenv('COLUMNS', '60')  # what a 60-column terminal tells shutil
+    sub = make_submission(tmp_path, [('engine.py', 'topo = []\n', 'topo = []\n        while True:\n            pass\n')])
+    checked = run('check', 'backward', '--submission', sub, '--check-seconds', '1').output
+    listed = run('list', '--submission', ROOT / 'solutions').output
+    for output in (checked, listed):
+        assert 'Isolation:' in output and all(len(line) <= 60 for line in output.splitlines()), output
+    assert 'did not finish in time' in checked

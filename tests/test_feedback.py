@@ -4,8 +4,10 @@ from __future__ import annotations
 import math
 import re
 
+import pytest
+
 from conftest import explain, misconceptions, result
-from grader import render
+from grader import catalog, render
 from grader.results import Feedback
 
 E, NN, TRAIN = 'engine.py', 'nn.py', 'train.py'
@@ -103,3 +105,72 @@ def test_sparkline():
     assert render.sparkline([1.0, 1.0]) == '▄▄'
     assert render.sparkline([0.0, math.nan, 1.0, math.inf]) == '▁×█×'
     assert render.sparkline([]) == ''
+
+
+ADD_FORWARD = "out = Value(self.data + other.data, (self, other), '+')"
+RADD_STUB = ('derived_ops: Value.__radd__\n        return self + other',
+             'derived_ops: Value.__radd__\n        raise NotImplementedError("derived_ops: Value.__radd__")')
+
+
+def test_a_stub_the_exercise_does_not_need_is_its_own_mistake_at_the_line_that_called_it(grade_patched):
+    """self.data + other with other a Value makes Python call Value.__radd__: forward_ops' bug, not derived_ops'."""
+    report = grade_patched([(E, ADD_FORWARD, ADD_FORWARD.replace('other.data', 'other')), (E, *RADD_STUB)],
+                           ['forward_ops', 'manual_grads', 'backward'])
+    status = {e.id: (e.status, e.blocked_by) for e in report.exercises}
+    assert status['forward_ops'][0] == 'failed', explain(report)
+    assert status['manual_grads'] == status['backward'] == ('blocked', 'forward_ops'), explain(report)
+    fb = result(report, 'forward_ops').first_failure.feedback
+    source = open(report.submission + '/engine.py').read()
+    assert fb.where == f"engine.py:{line_of(source, 'self.data + other, (self')}" and not fb.blocked_by
+    assert fb.summary.startswith('your __add__ ended up calling Value.__radd__, which derived_ops writes and '
+                                 'forward_ops does not need: is `other` still a Value'), fb.summary
+    assert 'self.data + other, (self, other)' in fb.expression
+    assert 'derived_ops' not in render.status_note(result(report, 'forward_ops'))
+
+
+def test_a_stub_of_a_requirement_still_blocks(grade_patched):
+    """derived_ops' __radd__ stub, met from nn through sum(): nn relies on derived_ops, so it is blocked by it."""
+    report = grade_patched([(E, *RADD_STUB)], ['nn'])
+    nn = result(report, 'nn')
+    assert (nn.status, nn.blocked_by) == ('blocked', 'derived_ops'), explain(report)
+    assert nn.first_failure.feedback.summary == 'not implemented yet: Value.__radd__'
+
+
+MUL_FORWARD = "out = Value(self.data * other.data, (self, other), '*')"
+MUL_WRAP = ('def __mul__(self, other):\n        other = other if isinstance(other, Value) else Value(other)\n',
+            'def __mul__(self, other):\n')
+
+
+def test_the_wrap_a_number_hint_comes_only_with_a_plain_number_used_as_a_value(grade_patched):
+    wrong = grade_patched([(E, MUL_FORWARD, MUL_FORWARD.replace(' * ', ' + '))], ['forward_ops'])
+    assert 'Wrap a plain number' not in render.details(wrong.exercises[0], color=False), explain(wrong)
+    unwrapped = grade_patched([(E, *MUL_WRAP)], ['forward_ops'])
+    fb = unwrapped.exercises[0].first_failure.feedback
+    assert "'int' object has no attribute 'data'" in fb.summary and fb.hint.startswith('Wrap a plain number first')
+
+
+TANH_RULE = 'self.grad += (1 - t**2) * out.grad'
+
+
+@pytest.mark.parametrize('wrong', ['(1 - self.data**2)', '(1 - t)'])
+def test_training_blames_wrong_gradients_of_the_engine_not_the_loop(grade_patched, wrong):
+    """train.py is right: with the engine's tanh wrong, training is blocked and names no mistake of its own."""
+    report = grade_patched([(E, TANH_RULE, TANH_RULE.replace('(1 - t**2)', wrong))], ['training'])
+    ex = result(report, 'training')
+    assert ex.status == 'blocked' and ex.blocked_by in ('nn', 'local_backward'), explain(report)
+    assert not misconceptions(ex), explain(report)
+    assert [c.passed for c in ex.checks if 'mse_loss' in c.name] == [True] and ex.points >= 3.33, 'its own checks earn'
+    if wrong == '(1 - t)':  # no exception on the way: the check of the MLP's own pass says it
+        fb = ex.first_failure.feedback
+        assert fb.summary.startswith('one forward and backward pass of your MLP') and fb.blocked_by == 'nn'
+        assert fb.diffs and fb.diffs[0].field == 'grad' and 'model(x).backward()' in fb.expression
+
+
+def test_a_requirement_that_passes_blocks_nothing():
+    from grader.results import CheckResult
+    from grader.status import assemble
+    claims_nn = [CheckResult('loop', False, Feedback('differs', blocked_by='nn'))]
+    nn_passes = {'nn': [CheckResult('mlp', True)], 'training': claims_nn}
+    assert assemble([catalog.get('training')], nn_passes)[0].status == 'failed'
+    nn_fails = {'nn': [CheckResult('mlp', False, Feedback('wrong'))], 'training': claims_nn}
+    assert assemble([catalog.get('training')], nn_fails)[0].status == 'blocked'

@@ -122,7 +122,7 @@ def test_own_mistakes_show_first_with_the_failing_requirement_named_too(grade_pa
                            ['nn'])
     nn = report.exercises[0]
     assert (nn.status, nn.blocked_by) == ('failed', 'local_backward'), explain(report)
-    text = render.details(nn, color=False)
+    text = ' '.join(render.details(nn, color=False).split())
     assert text.index("unexpected keyword argument 'nonlin'") < text.index('local_backward, which this exercise')
     assert render.status_note(nn).endswith('; local_backward fails too')
 

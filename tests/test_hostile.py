@@ -104,7 +104,7 @@ def test_hostile_submission_is_contained(level, case, tmp_path, capfd):
         feedback = forward.first_failure.feedback
         shown = '\n'.join(render.feedback_text(feedback))
         assert feedback.kind in case['kind'], shown
-        assert any(reason in shown for reason in case['reason']), shown
+        assert any(' '.join(reason.split()) in ' '.join(shown.split()) for reason in case['reason']), shown
         for other in [] if case.get('stubs') else exercises:  # untouched stubs score 0 everywhere
             if other not in ('forward_ops', 'local_backward'):
                 assert result(report, other).passed, f'grading did not carry on:\n{explain(report)}'

@@ -72,6 +72,19 @@ def test_check_says_what_is_wrong_without_a_traceback(tmp_path):
     assert 'is not a Jupyter notebook' in repr(check(notebook=tmp_path / 'bad.ipynb'))
 
 
+def test_check_grades_several_exercises_and_explains_arguments_it_cannot_take(tmp_path):
+    path = build_notebook(ROOT / 'solutions', tmp_path / 'micrograd.ipynb')
+    both = check('forward_ops', 'backward', notebook=path)
+    assert [e.id for e in both.report.exercises] == ['forward_ops', 'backward'] and both.report.full_marks
+    assert repr(both).startswith('✓ forward_ops, backward passes: 15/15')
+    for args, kwargs, says in [
+            ((42,), {}, 'give each exercise id as a string of its own, as in check("forward_ops", "backward"), not 42'),
+            ((['nn'],), {}, "give each exercise id as a string of its own, as in check(\"forward_ops\", \"backward\"), not ['nn']"),
+            (('nn', 'lab.ipynb'), {}, "name the notebook with notebook=, as in check(\"forward_ops\", notebook='lab.ipynb')"),
+            ((), {'notebook': 3}, 'notebook= takes the notebook\'s file name, as in check(notebook="lab.ipynb"), not 3')]:
+        assert repr(check(*args, **kwargs)) == f'check() could not grade: {says}'
+
+
 def test_rendering_escapes_what_the_student_wrote():
     shown = as_html(NotebookCheck(notebook='<b>nb</b>.ipynb', unsaved=[4]))
     assert '&lt;b&gt;nb&lt;/b&gt;.ipynb' in shown and '<b>nb</b>' not in shown

@@ -82,6 +82,15 @@ def test_reset_puts_back_one_exercises_stubs_and_keeps_a_backup(tmp_path):
     assert status == {'forward_ops': 'not_implemented', 'derivatives': 'passed', 'derived_ops': 'blocked'}
 
 
+def test_reset_of_cells_that_hold_the_stub_already_writes_nothing(tmp_path):
+    path = build_notebook(ROOT / 'exercises', tmp_path / 'micrograd.ipynb')
+    before = path.read_bytes()
+    result = run('reset', 'forward_ops', '--notebook', path)
+    assert result.exit_code == 0 and 'holds the stub of forward_ops already (Value.__add__, Value.__mul__): nothing to put back' in result.output
+    assert 'saved as' not in result.output and 'reload' not in result.output, result.output
+    assert path.read_bytes() == before and not (tmp_path / '.backups').exists()
+
+
 def test_reset_in_a_lecture_shaped_notebook_changes_the_last_value_cell(tmp_path):
     nb = lecture_notebook()
     path = save(nb, tmp_path)

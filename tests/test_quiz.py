@@ -72,6 +72,16 @@ def test_unanswered_reads_as_not_answered_yet_with_the_line(tmp_path):
     assert (fb.kind, fb.summary, fb.where) == ('not_implemented', 'not answered yet: q2', f'quiz.toml:{line_of("q2")}')
 
 
+def test_wrong_answers_show_beside_the_first_unanswered_one(tmp_path):
+    """A quiz half answered shows its first empty answer, up to three wrong ones, and how many more fail."""
+    from grader import render
+    report = grade(answered(tmp_path, q1='"B"', q2='138', q3='"a"', q4='"two"'), ['quiz'])
+    text = render.details(report.exercises[0], color=False)
+    shown = re.findall(r'^ ✗ (q\d+):', text, flags=re.MULTILINE)
+    assert shown == ['q5', 'q2', 'q3', 'q4'], text
+    assert 'q4 = "two" is not a number' in text and text.endswith(' … and 5 more failing checks.')
+
+
 def test_a_wrong_choice_teaches_without_giving_the_answer_away(tmp_path):
     found = checks(answered(tmp_path, **{k: _literal(v) for k, v in KEY.items() if k != 'q5'}, q5='"a"'))
     assert found[''].status == 'failed'

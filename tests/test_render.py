@@ -37,7 +37,9 @@ def test_scores_read_4_5_of_10_and_5_of_5_and_the_isolation_level_follows_the_to
     lines = render.table(report, color=False).splitlines()
     assert lines[0].split()[-1] == '5/5' and ' 4.5/10 ' in lines[1]
     assert lines[2] == 'Total: 9.5/15' and lines[3].startswith('Isolation: uid: the kernel isolated your code')
-    assert render.text(report).splitlines()[3] == lines[3]
+    assert render.text(report, columns=0).splitlines()[3] == lines[3]
+    narrow = render.text(report, width=60, columns=60).splitlines()
+    assert narrow[3].startswith('Isolation: uid:') and all(len(line) <= 60 for line in narrow[3:6]), narrow
 
 
 def test_the_isolation_level_is_in_json_and_gradescope():
@@ -97,3 +99,29 @@ def test_a_submission_that_could_not_be_graded_claims_no_isolation_level():
     report = unreadable_report('carol', 'no Python files')
     assert 'Isolation' not in render.table(report, color=False)
     assert 'Isolation' not in gradescope_document(report, note='This submission could not be graded')['output']
+
+
+def test_one_more_failing_check_is_singular():
+    from grader.results import CheckResult
+    checks = [CheckResult(f'check {k}', False, Feedback(f'wrong {k}')) for k in range(4)]
+    text = render.details(_exercise('local_backward', 0, 'failed', checks), color=False)
+    assert text.count(' ✗ check') == 3 and text.endswith(' … and 1 more failing check.'), text
+
+
+def test_long_summaries_and_watch_lines_fold_to_the_width():
+    from grader.watch import Save, WatchState
+    from grader.watch_screen import screen
+    slow = Feedback('your code did not finish in time (5 s per check) while printing 1.1G: printing that much is slow, '
+                    'so print less (is a print inside a loop?) It was running backward().', where='engine.py:104',
+                    expression='    print("x" * 100)', kind='timeout')
+    lines = render.feedback_text(slow, width=60)
+    assert all(len(line) <= 60 for line in lines) and lines[-1] == '       print("x" * 100)', lines
+    assert ' '.join(' '.join(lines).split()).endswith('running backward(). [engine.py:104] print("x" * 100)')
+    state = WatchState(Save(saved=['engine.py'], number=1), error='a reason ' * 20, problems=['a problem ' * 20])
+    text = screen(state, 'exercises', False, width=50)
+    assert all(len(line) <= 50 for line in text.splitlines()), text
+    from grader.results import CheckResult
+    backward = _exercise('backward', 0, 'failed', [CheckResult('b = a + a gives a.grad == 2', False, slow)])
+    assert all(len(line) <= 50 for line in render.details(backward, False, width=50).splitlines()[:2])
+    deep = 'exercises/' + 'deep/' * 12
+    assert any(deep in line for line in screen(state, deep, False, width=50).splitlines()), 'a path is never cut'

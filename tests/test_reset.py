@@ -91,6 +91,8 @@ def test_reset_shared_symbols_keeps_a_backup_and_grades_as_a_stub(tmp_path):
     assert 'for v in reversed(topo):' in after, 'backward() is not part of forward_ops and stays'
     report = grade(folder, ['derivatives', 'forward_ops'])
     assert [e.status for e in report.exercises] == ['passed', 'not_implemented']
+    (folder / 'engine.py').write_text(after.replace('raise NotImplementedError("forward_ops: Value.__add__")',
+                                                    "out = Value(self.data + other.data, (self, other), '+')"))
     second = reset(folder, 'forward_ops')
     assert second.backups['engine.py'] != result.backups['engine.py'], 'an earlier backup is never overwritten'
 
@@ -127,3 +129,15 @@ def test_a_file_that_is_not_utf8_is_a_clear_error_and_changes_nothing(tmp_path):
     result = CliRunner().invoke(main, ['reset', 'forward_ops', '--submission', str(folder)])
     assert result.exit_code == 1 and 'your engine.py is not UTF-8 text (line' in result.output, result.output
     assert engine.read_bytes() == before and not (folder / '.backups').exists()
+
+
+def test_a_reset_of_what_is_the_stub_already_writes_nothing(tmp_path):
+    folder = make_submission(tmp_path)
+    assert reset(folder, 'forward_ops').backups, 'the first reset puts the stubs back'
+    backups = set((folder / '.backups').iterdir())
+    before = (folder / 'engine.py').read_bytes()
+    result = CliRunner().invoke(main, ['reset', 'forward_ops', '--submission', str(folder)])
+    assert result.exit_code == 0 and result.output == (
+        f'{folder / "engine.py"} holds the stub of forward_ops already (Value.__add__, Value.__mul__): '
+        'nothing to put back\n')
+    assert (folder / 'engine.py').read_bytes() == before and set((folder / '.backups').iterdir()) == backups

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from grader.notebook import build_notebook
 from grader.sandbox.limits import Limits
@@ -95,6 +96,30 @@ def test_a_save_cancels_the_grading_under_way(tmp_path):
         states = watcher.until_done(timeout=60)
         assert all(s.save.number == 2 for s in states), [(s.save.number, s.pending) for s in states]
         assert states[-1].report.full_marks
+    finally:
+        watcher.close()
+
+
+FLOOD = 'while True:\n        print("x =", x)\n    return (f(x + h) - f(x)) / h'
+
+
+@pytest.mark.parametrize('body', [LOOP, FLOOD], ids=['endless loop', 'print flood'])
+def test_a_hang_in_the_focus_costs_one_time_limit(tmp_path, body):
+    """The rest of the run merges the focus's results in: it neither grades the focus again nor meets its hang."""
+    limit = 3.0
+    folder = make_submission(tmp_path, BROKEN)
+    watcher = Watcher(folder, Limits(check_seconds=limit))
+    try:
+        assert watcher.until_done()[-1].focus == 'derivatives'
+        source = folder / 'derivatives.py'
+        save(source, source.read_text().replace('return ' + TWO_H, body))
+        _, quick, full = watcher.until_done(timeout=60)
+        assert [e.id for e in quick.report.exercises] == ['derivatives'] and quick.seconds >= limit
+        assert full.seconds - quick.seconds < limit, 'the rest of the run ran into the hang again'
+        hung = [c.feedback for c in full.report.exercises[0].checks if c.feedback and c.feedback.kind == 'timeout']
+        assert [fb.summary.startswith('not run') for fb in hung] == [False] + [True] * (len(hung) - 1), hung
+        assert full.report.exercises[0].checks == quick.report.exercises[0].checks
+        assert full.report.exercises[1].passed and not full.pending
     finally:
         watcher.close()
 
@@ -188,7 +213,7 @@ def test_a_notebook_is_watched_and_graded_from_its_cells(tmp_path):
         nbformat.write(nb, notebook)
         states = watcher.until_done()
         assert states[0].save.saved == ['lab.ipynb'] and states[-1].focus == 'derivatives'
-        text = screen(states[-1], str(notebook), False)
+        text = ' '.join(screen(states[-1], str(notebook), False).split())  # a long path folds the header
         assert '(save the notebook to re-grade' in text and 'the one-sided step is h wide' in text
     finally:
         watcher.close()

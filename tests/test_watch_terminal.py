@@ -96,7 +96,7 @@ def descendants(pid: int) -> list[int]:
 def test_every_screen_of_a_watch_session_is_about_the_latest_save(tmp_path):
     folder = make_submission(tmp_path, [('derivatives.py', ONE_SIDED, TWO_H)])
     source = folder / 'derivatives.py'
-    term = Terminal([sys.executable, '-m', 'grader', 'watch', '--submission', str(folder),
+    term = Terminal([sys.executable, '-m', 'grader', 'watch', '--submission', folder.name,
                      '--check-seconds', '120'], tmp_path)
     try:
         term.wait_for('Likely mistake: the one-sided step is h wide')
@@ -144,7 +144,7 @@ def test_ctrl_c_while_grading_quits_cleanly_and_leaves_nothing(tmp_path):
     folder = make_submission(tmp_path)
     source = folder / 'derivatives.py'
     source.write_text(source.read_text() + '\nwhile True:\n    pass\n')  # the import hangs
-    term = Terminal([sys.executable, '-m', 'grader', 'watch', '--submission', str(folder),
+    term = Terminal([sys.executable, '-m', 'grader', 'watch', '--submission', folder.name,
                      '--check-seconds', '120'], tmp_path)
     try:
         term.wait_for('First run: grading…')

@@ -8,6 +8,9 @@ from grader.results import Feedback
 from grader.sandbox.limits import format_size
 from grader.sandbox.runner import Sandbox
 
+# What Python calls when a number meets a Value, as in self.data + other with other a Value.
+REFLECTED = ('__radd__', '__rmul__', '__rsub__', '__rtruediv__', '__rpow__')
+
 
 class CheckFailed(Exception):
     """Raised by a check with feedback written for the student."""
@@ -74,11 +77,13 @@ def feedback_for_error(error: dict, exercise: str, output: str = '') -> Feedback
                         misconception='missing_radd' if "for +: 'int' and" in message else '')
     if kind == 'not_implemented':
         owner, _, what = message.partition(':')
-        owner = owner.strip()
+        owner, what = owner.strip(), what.strip()
         known = {e.id for e in catalog.load()}
+        if owner in known and owner != exercise and len(frames) > 1 and owner not in _requirements(exercise):
+            return _stray_call(frames[-2], owner, what, exercise, output)
         if owner in known:
             blocked = owner if owner != exercise else ''
-            return Feedback(f'not implemented yet: {what.strip()}', where=where, kind='not_implemented',
+            return Feedback(f'not implemented yet: {what}', where=where, kind='not_implemented',
                             blocked_by=blocked, output=output)
         return Feedback(f'not implemented yet: {message}', where=where, kind='not_implemented', output=output)
     if kind == 'syntax':
@@ -107,6 +112,25 @@ def feedback_for_error(error: dict, exercise: str, output: str = '') -> Feedback
         where, code = f'{frame[0]}:{frame[1]}', f'    {frame[3]}'
     return Feedback(f"your code raised {cut(str(error.get('type', 'an exception')), 100)}: {message}", where=where,
                     expression=code, kind='error', misconception=misconception, output=output)
+
+
+def _requirements(exercise: str) -> set[str]:
+    """Every exercise this one relies on, transitively ({} for an id the catalog does not know)."""
+    try:
+        return {e.id for e in catalog.with_requirements([exercise])} - {exercise}
+    except catalog.UnknownExercise:
+        return set()
+
+
+def _stray_call(caller: list, owner: str, what: str, exercise: str, output: str) -> Feedback:
+    """Code the exercise does not need was called, from the student's line in `caller`: the student's own mistake.
+
+    Python reaches a reflected op (other.__radd__) when a number meets a Value, as in self.data + other."""
+    reflected = what.rpartition('.')[2] in REFLECTED
+    why = (': is `other` still a Value where you meant its number, other.data?' if reflected else
+           f': {exercise} can be written without it.')
+    return Feedback(f'your {caller[2]} ended up calling {what}, which {owner} writes and {exercise} does not need{why}',
+                    where=f'{caller[0]}:{caller[1]}', expression=f'    {caller[3]}', kind='error', output=output)
 
 
 def _misconception_of(error: dict, frames: list) -> tuple[str, list | None]:

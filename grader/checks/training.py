@@ -9,8 +9,9 @@ import random
 
 import pytest
 
-from grader.checking import CheckFailed, close
+from grader.checking import CheckFailed, close, name
 from grader.checking.compare import shown
+from grader.checking.model_pass import pass_differences
 from grader.misconceptions import MISCONCEPTIONS, UPDATE_LINE
 from grader.results import Feedback, NodeDiff
 from grader.sandbox.probe_functions import XS, YS, set_params, structure
@@ -20,8 +21,9 @@ from micrograd_ref.nn import MLP
 STEPS, LR = 20, 0.1
 SHAPE = [[3] * 4, [4] * 4, [4]]  # the inputs of each neuron of MLP(3, [4, 4, 1])
 YPRED = [0.8, -0.5, -0.9, 0.3]
-LOOP = (f'model = MLP(3, [4, 4, 1])   # the grader then sets its weights (seed {{seed}})\n'
-        f'losses = train(model, xs, ys, steps={STEPS}, lr={LR})')
+SET_UP = 'model = MLP(3, [4, 4, 1])   # the grader then sets its weights (seed {seed})\n'
+LOOP = SET_UP + f'losses = train(model, xs, ys, steps={STEPS}, lr={LR})'
+ONE_PASS = SET_UP + 'for x in xs:\n    model(x).backward()   # one pass, no training'
 
 
 def reference_loss(ypred, mean=False):
@@ -121,6 +123,7 @@ def test_training_replay(student, seed):
     moved = [k for k, (e, g) in enumerate(zip(flat(weights), flat(final))) if not close(e, g)]
     if not steps and not moved:
         return
+    expect_right_gradients(student, initial, seed)
     if not moved:
         raise CheckFailed(Feedback(f'your model trains exactly right, but train() returns the wrong losses (seed {seed})',
                                    expression=text, curve=losses, diffs=loss_diffs(expected, losses, steps[0]),
@@ -130,6 +133,19 @@ def test_training_replay(student, seed):
                         f"lecture's loop (seed {seed})", expression=text, curve=losses,
                         diffs=loss_diffs(expected, losses, steps[0]) if steps else [])
     raise CheckFailed(diagnosed(student, feedback, initial, final))
+
+
+def expect_right_gradients(student, initial, seed):
+    """Before a mistake of train() is named: the student's MLP gives the reference's outputs and gradients, or
+    the loop's numbers follow from nn or engine, which this exercise relies on."""
+    call = {'cls': 'MLP', 'args': [3, [4, 4, 1]], 'kwargs': {}, 'inputs': XS, 'params': initial}
+    diffs = pass_differences(student, call)
+    if diffs:
+        raise CheckFailed(Feedback(
+            "one forward and backward pass of your MLP on the lecture's data, from the grader's starting weights, "
+            "already differs from the reference's: whatever train() does, its numbers follow from these wrong "
+            'outputs or gradients of your nn.py or engine.py', expression=ONE_PASS.format(seed=seed),
+            diffs=diffs, blocked_by='nn'))
 
 
 def loss_diffs(expected, losses, first):
@@ -165,19 +181,13 @@ def unchanged(student, feedback):
     return feedback
 
 
-def name(feedback, misconception, where=''):
-    """Put the misconception, its explanation and the student's line on the feedback."""
-    feedback.misconception, feedback.diagnosis = misconception, MISCONCEPTIONS[misconception].explanation
-    feedback.where = where
-    return feedback
-
-
 @pytest.mark.parametrize('seed', [3, 4])
 def test_training_converges(student, seed):
     """training from several starting weights brings the loss below 0.1"""
     initial, losses, final, text = run_training(student, seed)
     before, after = loss_of(initial), loss_of(final) if all(map(math.isfinite, flat(final))) else math.inf
     if not after < min(0.1, before):
+        expect_right_gradients(student, initial, seed)
         feedback = Feedback(f'after {STEPS} steps your model\'s loss is {after:.4g} (the grader recomputed it from your '
                             f'weights; it started at {before:.4g}): it should fall below 0.1', expression=text,
                             curve=losses, hint='Each step: forward, zero_grad, backward, then p.data += -lr * p.grad.')

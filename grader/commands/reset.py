@@ -19,8 +19,12 @@ def reset_text(result: ResetResult, folder: Path) -> str:
     lines = []
     for name, symbols in result.symbols.items():
         what = 'the whole file' if name in result.whole_files else ', '.join(symbols)
-        lines.append(f'Put back the stub of {result.exercise} in {folder / name}: {what}')
-    lines.extend(shared_lines(result.shared))
+        if name in result.already:
+            lines.append(f'{folder / name} holds the stub of {result.exercise} already ({what}): nothing to put back')
+        else:
+            lines.append(f'Put back the stub of {result.exercise} in {folder / name}: {what}')
+    if result.backups:
+        lines.extend(shared_lines(result.shared))
     for name, path in result.backups.items():
         lines.append(f'Your previous {name} is saved as {path}')
     return '\n'.join(lines)
@@ -29,11 +33,17 @@ def reset_text(result: ResetResult, folder: Path) -> str:
 def notebook_reset_text(result: NotebookReset, notebook: Path) -> str:
     """The same for a notebook: which cells changed, the backup, and to reload the notebook in Jupyter."""
     lines = []
-    for number, (name, symbols) in sorted(result.changed.items()):
+    for number, (name, symbols) in sorted({**result.changed, **result.already}.items()):
         what = 'the whole cell' if not name.endswith('.py') else ', '.join(symbols)
-        lines.append(f'Put back the stub of {result.exercise} in cell {number} of {notebook} ({name}): {what}')
+        if number in result.already:
+            lines.append(f'Cell {number} of {notebook} ({name}) holds the stub of {result.exercise} already ({what}): '
+                         'nothing to put back')
+        else:
+            lines.append(f'Put back the stub of {result.exercise} in cell {number} of {notebook} ({name}): {what}')
     for name, number in result.added.items():
         lines.append(f'No cell held {name}: added its stub as cell {number}, tagged file:{name}')
+    if result.backup is None:
+        return '\n'.join(lines)
     lines.extend(shared_lines(result.shared))
     lines.append(f'Your previous notebook is saved as {result.backup}')
     lines.append('If the notebook is open in Jupyter, reload it from disk (File > Reload Notebook from Disk) '

@@ -25,8 +25,8 @@ def watch(submission: Path | None, notebook: Path | None, color: bool | None, li
 
     if submission and notebook:
         raise click.UsageError('give --submission or --notebook, not both')
-    if notebook and not notebook.is_file():
-        raise click.UsageError(f"there is no notebook '{notebook}'")
+    if notebook:
+        _readable(notebook)
     target = notebook or default_submission(submission)
     color = use_color(color)
     terminal = sys.stdout.isatty()
@@ -38,3 +38,13 @@ def watch(submission: Path | None, notebook: Path | None, color: bool | None, li
             click.echo(CLEAR + text + '\n' if terminal else text + '\n\n', nl=False)
     except KeyboardInterrupt:
         click.echo('\nStopped watching.')
+
+
+def _readable(notebook: Path) -> None:
+    """A usage error, as `grade check --notebook` gives, unless the file is a notebook that can be read."""
+    from grader.notebook.extract import NotebookError, code_cells
+
+    try:
+        code_cells(notebook)
+    except NotebookError as e:
+        raise click.UsageError(str(e)) from None

@@ -38,14 +38,16 @@ class NotebookCheck:
         return as_text(self)
 
 
-def check(exercise: str | None = None, notebook: str | os.PathLike | None = None,
-          limits: Limits | None = None) -> NotebookCheck:
-    """Grade one exercise (all of them without one) in this notebook's saved file, and show the feedback."""
+def check(*exercises: str, notebook: str | os.PathLike | None = None, limits: Limits | None = None) -> NotebookCheck:
+    """Grade these exercises (all of them without any) in this notebook's saved file, and show the feedback."""
     from grader import catalog
     from grader.catalog import UnknownExercise
 
+    wrong = _wrong_argument(exercises, notebook, limits)
+    if wrong:
+        return NotebookCheck(error=wrong)
     try:
-        ids = [catalog.get(exercise).id] if exercise else []
+        ids = [catalog.get(exercise).id for exercise in exercises]
     except UnknownExercise as e:
         return NotebookCheck(error=str(e).replace('`grade list`', 'check()'))
     from grader.notebook.session import NotebookNotFound, find_notebook, record_runs
@@ -58,6 +60,27 @@ def check(exercise: str | None = None, notebook: str | os.PathLike | None = None
     except NotebookNotFound as e:
         return NotebookCheck(exercises=ids, error=str(e))
     return grade_saved(path, ids, limits or Limits(), runs, shell.execution_count if shell is not None else -1)
+
+
+def _wrong_argument(exercises: tuple, notebook: object, limits: object) -> str:
+    """What is wrong with check()'s arguments, in words ('' when nothing is)."""
+    for given in exercises:
+        if not isinstance(given, str):
+            return ('give each exercise id as a string of its own, as in check("forward_ops", "backward"), '
+                    f'not {_shown(given)}')
+        if given.endswith('.ipynb'):
+            return f'name the notebook with notebook=, as in check("forward_ops", notebook={_shown(given)})'
+    if notebook is not None and not isinstance(notebook, (str, os.PathLike)):
+        return f'notebook= takes the notebook\'s file name, as in check(notebook="lab.ipynb"), not {_shown(notebook)}'
+    if limits is not None and not isinstance(limits, Limits):
+        return f'limits= takes a Limits, from grader.sandbox.limits, not {_shown(limits)}'
+    return ''
+
+
+def _shown(value: object) -> str:
+    """A value the student passed, short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + '…'
 
 
 def grade_saved(path: Path, ids: list[str], limits: Limits, runs: Runs | None, current: int) -> NotebookCheck:

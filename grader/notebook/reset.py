@@ -21,6 +21,7 @@ class NotebookReset:
 
     exercise: str
     changed: dict[int, tuple[str, list[str]]] = field(default_factory=dict)  # cell -> (file, symbols put back)
+    already: dict[int, tuple[str, list[str]]] = field(default_factory=dict)  # cell -> (file, symbols): stubs already
     added: dict[str, int] = field(default_factory=dict)  # file -> the new cell that holds its stub
     shared: dict[str, list[str]] = field(default_factory=dict)  # other exercise -> the symbols it shares
     backup: Path | None = None
@@ -52,12 +53,18 @@ def reset_notebook(path: Path, exercise_id: str, stub_of: Callable[[str], str] |
             cell = next(c for c in found if c.number == number)
             sources[number] = splice_cell(sources.get(number, cell.source), stub, mine, f'{name} cell (cell {number})')
             result.changed[number] = (name, mine)
+    for number in [n for n, source in sources.items() if source == next(c for c in found if c.number == n).source]:
+        result.already[number] = result.changed.pop(number)
+        del sources[number]
+    if not result.changed and not result.added:
+        return result  # every cell holds the stub already: nothing to write, nothing to back up
     nb = nbformat.read(path, as_version=4)
     for number, source in sources.items():  # every cell spliced before anything is written: all or nothing
         nb.cells[number - 1].source = source
     for name in list(result.added):
         result.added[name] = at = _insert(nb, ex, name, cells.to_cell(stub_of(name), name))
         result.changed = {n + (n >= at): what for n, what in result.changed.items()}
+        result.already = {n + (n >= at): what for n, what in result.already.items()}
     result.backup = backup(path, path.parent / BACKUPS)
     write_atomic(path, nbformat.writes(nb))
     return result

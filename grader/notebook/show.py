@@ -20,7 +20,7 @@ def headline(result: NotebookCheck) -> tuple[str, str]:
     report = result.report
     if report is None:
         return 'check() has nothing to show.', RED
-    what = result.exercises[0] if len(result.exercises) == 1 else 'your notebook'
+    what = ', '.join(result.exercises) or 'your notebook'
     if report.full_marks:
         return f'✓ {what} passes: {report.score}/{report.max_score}', GREEN
     return f'✗ {what}: {report.score}/{report.max_score}', RED
@@ -32,7 +32,8 @@ def as_text(result: NotebookCheck) -> str:
     if result.report is None:
         return clean.line(line)
     notes = [f' ! {clean.line(p)}' for p in result.problems]
-    return '\n\n'.join([clean.line(line), render.text(result.report)] + (['\n'.join(notes)] if notes else []))
+    text = render.text(result.report, width=render.WIDTH, columns=0)
+    return '\n\n'.join([clean.line(line), text] + (['\n'.join(notes)] if notes else []))
 
 
 def as_html(result: NotebookCheck) -> str:
@@ -41,7 +42,7 @@ def as_html(result: NotebookCheck) -> str:
     parts = [f'<div style="border-left: 4px solid {colour}; padding: 2px 8px">'
              f'<b style="color: {colour}">{html.escape(line)}</b>']
     if result.report is not None:
-        parts.append(f'<pre>{html.escape(render.text(result.report))}</pre>')
+        parts.append(f'<pre>{html.escape(render.text(result.report, width=render.WIDTH, columns=0))}</pre>')
         if result.problems:
             notes = html.escape('\n'.join(f'! {p}' for p in result.problems))
             parts.append(f'<details><summary>How check() read {html.escape(result.notebook)} '
