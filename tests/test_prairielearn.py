@@ -57,7 +57,7 @@ def test_the_setup_holds_the_image_context_info_json_and_a_guide(setup):
     assert options == {'enabled': True, 'image': 'course/mg:1', 'timeout': 90, 'enableNetworking': False,
                        'entrypoint': f'{ENTRYPOINT} --submission-seconds 75'}
     guide = (setup / 'README.md').read_text()
-    assert 'docker build --build-arg GRADING_USER=root -t course/mg:1 .' in guide and '"timeout": 90' in guide
+    assert 'docker build -f Containerfile --build-arg GRADING_USER=root -t course/mg:1 .' in guide and '"timeout": 90' in guide
 
 
 def test_solutions_score_1_and_every_test_has_what_prairielearn_shows(setup, tmp_path):

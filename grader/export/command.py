@@ -87,7 +87,8 @@ def image(out: Path) -> None:
     """Write the grading image's build context: a Containerfile, the grader (no solutions) and the entry scripts."""
     from grader.export.image import context_files
 
-    _write(out, context_files(), 'build it with `docker build -t NAME .` there (README.md says how to run it).')
+    _write(out, context_files(), 'build it with `docker build -f Containerfile -t NAME .` there, or `podman build -t NAME .` '
+           '(README.md says how to run it).')
 
 
 def _write(out: Path, files: dict, then: str) -> None:

@@ -13,13 +13,14 @@ from grader.export.source import grader_source, template
 
 ENTRYPOINT = '/usr/local/bin/grade-prairielearn'  # where the Containerfile installs the entry script
 SCRIPTS = ('setup.sh', 'run_autograder', 'grade-prairielearn')
+CONTAINERFILE = 'Containerfile'  # podman finds it by this name; docker build needs `-f Containerfile`
 MAX_TIMEOUT = 600  # PrairieLearn's own ceiling
 GRADER_MARGIN = 15  # seconds the grader needs beyond the student's bound: start, pytest, results
 
 
 def context_files() -> dict[str, tuple[bytes, int]]:
     """Path -> (bytes, permission bits): the Containerfile, the entry scripts and the grader's source."""
-    files = {'Containerfile': (template('Containerfile').encode(), PLAIN)}
+    files = {CONTAINERFILE: (template('Containerfile').encode(), PLAIN)}
     files.update({name: (template(name).encode(), EXECUTABLE) for name in SCRIPTS})
     files.update({f'{SOURCE_DIR}/{path}': (data, PLAIN) for path, data in grader_source().items()})
     files['README.md'] = (template('image.md').encode(), PLAIN)
