@@ -272,3 +272,40 @@ def test_grade_check_gradescope_format_explains_a_misconception_once(tmp_path):
     assert (doc['output_format'], test['output_format'], test['visibility']) == ('text', 'text', 'visible')
     start = MISCONCEPTIONS['tanh_uses_input'].explanation[:60]
     assert test['output'].count(start) == 1 and 'and 2 more inputs fail the same way' in test['output'], test['output']
+
+
+def documented_lines(doc: Path, needle: str) -> list[str]:
+    """The lines of the doc's bash block that holds `needle`, as an instructor would paste them."""
+    blocks = re.findall(r'^```bash\n(.*?)^```', doc.read_text(), flags=re.S | re.M)
+    (block,) = [b for b in blocks if needle in b]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def run_documented(lines: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    """The lines run by bash in `cwd`, where `python` is this Python and `grade` is this project's grader."""
+    python = shlex.quote(sys.executable)
+    script = '\n'.join(['set -eu', f'python() {{ {python} "$@"; }}',
+                        f'grade() {{ PYTHONPATH={shlex.quote(str(ROOT))} {python} -m grader "$@"; }}', *lines])
+    env = {k: v for k, v in os.environ.items() if k not in ('PYTHONPATH', 'VIRTUAL_ENV')}
+    return subprocess.run(['bash', '-c', script], cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+
+
+def installed_grader(venv_python: Path) -> Path:
+    """Where that Python, run as the scripts run it (-I), imports the grader from."""
+    found = subprocess.run([str(venv_python), '-I', '-c', 'import grader; print(grader.__file__)'],
+                           capture_output=True, text=True, timeout=60, cwd='/')
+    return Path(found.stdout.strip())
+
+
+@pytest.mark.skipif(not shutil.which('unzip'), reason='the README unzips with the unzip program')
+def test_the_readmes_local_run_of_run_autograder_tests_the_zip_not_this_project(tmp_path):
+    """The README's lines, run as written: the zip's grader-src in a venv of its own, never this working copy."""
+    lines = documented_lines(ROOT / 'README.md', 'run_autograder')
+    assert not [line for line in lines if 'which python' in line], 'the project\'s Python imports this working copy'
+    shutil.copytree(ROOT / 'solutions', tmp_path / 'solutions', ignore=shutil.ignore_patterns('__pycache__'))
+    done = run_documented(lines, tmp_path)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    results = json.loads((tmp_path / 'try' / 'results' / 'results.json').read_text())
+    assert results['score'] == FULL and f'score {FULL}/{FULL}' in done.stdout, done.stdout[-2000:]
+    grader_file = installed_grader(tmp_path / 'try' / 'venv' / 'bin' / 'python')
+    assert grader_file.is_relative_to(tmp_path / 'try' / 'venv') and not grader_file.is_relative_to(ROOT), grader_file

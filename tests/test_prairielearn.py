@@ -136,3 +136,20 @@ def test_the_setup_goes_only_into_a_new_or_empty_folder(tmp_path):
     assert result.exit_code == 2 and 'already exists and is not empty' in result.output
     assert [p.name for p in (tmp_path / 'taken').iterdir()] == ['keep.txt']
     assert shutil.which('bash'), 'the entry scripts are bash'
+
+
+def test_the_guides_local_run_tests_what_the_image_ships_not_this_project(tmp_path):
+    """docs/prairielearn.md's export, then its lines for a run on your machine, as written (no docker build)."""
+    from test_export import documented_lines, installed_grader, run_documented
+
+    guide = ROOT / 'docs' / 'prairielearn.md'
+    export = [line for line in documented_lines(guide, 'grade export prairielearn') if line.startswith('grade export')]
+    lines = documented_lines(guide, 'GRADE_ROOT=')
+    assert not [line for line in lines if 'which python' in line], 'the project\'s Python imports this working copy'
+    shutil.copytree(ROOT / 'solutions', tmp_path / 'solutions', ignore=shutil.ignore_patterns('__pycache__'))
+    done = run_documented(export + lines, tmp_path)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    results = json.loads((tmp_path / 'try' / 'results' / 'results.json').read_text())
+    assert results['score'] == 1.0 and results['gradable'] is True, results['message']
+    grader_file = installed_grader(tmp_path / 'try' / 'venv' / 'bin' / 'python')
+    assert grader_file.is_relative_to(tmp_path / 'try' / 'venv') and not grader_file.is_relative_to(ROOT), grader_file
