@@ -4,7 +4,6 @@ from __future__ import annotations
 import ast
 import keyword
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,11 +13,6 @@ from tomlkit.exceptions import TOMLKitError
 from grader import catalog
 from grader.atomic import write_atomic
 from grader.validation.mutants import mutants_file
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
 
 # Parsed, never formatted: the instructor's values are set through tomlkit, which escapes them.
 CATALOG_ENTRY = '''[[exercise]]
@@ -136,10 +130,7 @@ def _refuse(exercise_id: str, solutions: Path, file: str, symbol: str, title: st
                             'so the progress table stays readable')
     if not solutions.is_dir():
         raise ScaffoldError(f'there is no solutions folder at {solutions}: run grade new from the project folder')
-    try:
-        taken = {e.id for e in catalog.load()}
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as e:
-        raise ScaffoldError(f'{catalog.CATALOG_FILE} cannot be read ({type(e).__name__}: {e}): fix it first') from None
+    taken = {e.id for e in catalog.load()}  # a CatalogError says what is wrong with it, and where
     if exercise_id in taken:
         raise ScaffoldError(f"'{exercise_id}' is already in the catalog")
     for path in (catalog.CHECKS_DIR / f'{exercise_id}.py', mutants_file(exercise_id)):

@@ -160,5 +160,5 @@ def test_new_names_a_catalog_that_does_not_parse(project):
     catalog = project / 'grader' / 'catalog.toml'
     catalog.write_text(catalog.read_text() + '\n[[exercise]]\nid = "broken\n')
     result = run_grade(project, ['new', 'sigmoid'])
-    assert result.returncode == 1 and 'catalog.toml cannot be read' in result.stderr and 'fix it first' in result.stderr
-    assert 'Traceback' not in result.stderr and not (project / 'grader' / 'checks' / 'sigmoid.py').exists()
+    assert result.returncode == 2 and f'the exercise catalog cannot be read: {catalog}:' in result.stderr, result.stderr
+    assert 'not valid TOML' in result.stderr and 'Traceback' not in result.stderr and not (project / 'grader' / 'checks' / 'sigmoid.py').exists()

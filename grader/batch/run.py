@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from grader import catalog
 from grader.atomic import write_atomic
 from grader.batch.outputs import GRADES, REGRADE, RESERVED, SUMMARY, grades_csv, load_finished, remove_partials, save
 from grader.batch.progress import Tick
@@ -50,6 +51,7 @@ def run_batch(submissions: Path, out: Path, jobs: int | None = None, force: bool
     plain rerun, and until then grades.csv keeps the earlier row of every submission not yet regraded.
     """
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
+    catalog.load()  # a catalog that cannot be read stops the batch here, not in every submission's row
     _check_apart(submissions, out)
     try:
         limits = replace(limits, isolation=for_the_record(limits.isolation, allow_unisolated))
