@@ -60,6 +60,10 @@ class ScaffoldError(ValueError):
     """The exercise cannot be scaffolded as asked; nothing was written."""
 
 
+class SolutionError(ScaffoldError):
+    """The solution file the exercise goes into must be fixed first; nothing was written."""
+
+
 @dataclass
 class Scaffold:
     """The files `grade new` created or appended to."""
@@ -77,7 +81,7 @@ def new_exercise(exercise_id: str, solutions: Path, file: str = '', symbol: str 
     try:
         new_text = _with_symbol(solution.read_text(encoding='utf-8') if solution.exists() else '', exercise_id, symbol)
     except SyntaxError as e:
-        raise ScaffoldError(f'{solution}:{e.lineno}: {e.msg}; fix the solution first') from None
+        raise SolutionError(f'{solution}:{e.lineno}: {e.msg}; fix the solution first') from None
     new_catalog = catalog_with_entry(catalog.CATALOG_FILE.read_text(encoding='utf-8'), exercise_id, title, file, symbol)
     done = Scaffold(exercise_id)
     check, mutants = catalog.CHECKS_DIR / f'{exercise_id}.py', mutants_file(exercise_id)

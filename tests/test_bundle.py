@@ -127,7 +127,7 @@ def test_publish_out_on_the_command_line(tmp_path):
     result = CliRunner().invoke(main, ['publish', '--out', str(tmp_path / 'hand-out')])
     assert result.exit_code == 0 and f'files into {tmp_path / "hand-out"}' in result.output, result.output
     again = CliRunner().invoke(main, ['publish', '--out', str(tmp_path / 'hand-out')])
-    assert again.exit_code == 1 and 'already exists and is not empty' in again.output
+    assert again.exit_code == 2 and 'already exists and is not empty' in again.output
 
 
 def test_an_interrupted_bundle_leaves_nothing_behind(tmp_path, monkeypatch):

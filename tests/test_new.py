@@ -115,7 +115,7 @@ def test_the_documented_walkthrough_adds_a_validated_exercise(project):
 def test_new_refuses_and_writes_nothing(project, args, message):
     before = {p: p.read_bytes() for p in project.rglob('*') if p.is_file()}
     result = run_grade(project, args)
-    assert result.returncode == 1 and message in result.stderr, result.stderr
+    assert result.returncode == 2 and message in result.stderr, result.stderr  # a usage error, as in every command
     assert {p: p.read_bytes() for p in project.rglob('*') if p.is_file() and '__pycache__' not in p.parts} == before
 
 

@@ -151,7 +151,7 @@ def test_an_interrupted_publish_leaves_every_file_whole(project, monkeypatch):
 
 def test_bad_input_gets_a_clear_message(project, tmp_path):
     result = run('publish', '--solutions', tmp_path / 'nothere', '--exercises', project / 'exercises')
-    assert result.exit_code == 1 and "there is no solutions folder" in result.output
+    assert result.exit_code == 2 and "there is no solutions folder" in result.output
     (project / 'solutions' / 'train.py').unlink()
     result = run('publish', '--solutions', project / 'solutions', '--exercises', project / 'exercises')
     assert result.exit_code == 1 and 'train.py is missing: the catalog lists train.py' in result.output

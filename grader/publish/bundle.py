@@ -37,6 +37,10 @@ Drawing graphs as SVG or PNG also needs Graphviz's `dot` program (`apt-get insta
 """
 
 
+class BundleTarget(PublishError):
+    """The folder named for the bundle cannot take it: it is not empty, or it is inside the grader."""
+
+
 @dataclass
 class BundleResult:
     """Where the bundle went and what it holds (paths relative to it)."""
@@ -49,9 +53,9 @@ def write_bundle(solutions: Path, out: Path, readme: Path = PROJECT_DIR / 'READM
     """Write a student bundle into `out`, which must be new or empty; check that no solution leaked."""
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise PublishError(f'{out} already exists and is not empty: choose a new folder for the bundle')
+        raise BundleTarget(f'{out} already exists and is not empty: choose a new folder for the bundle')
     if out.resolve().is_relative_to(PACKAGE_DIR):
-        raise PublishError(f'{out} is inside the grader package, which the bundle copies: choose a folder outside it')
+        raise BundleTarget(f'{out} is inside the grader package, which the bundle copies: choose a folder outside it')
     files = published(solutions)
     stubs = {name: files[name] for name in student_files()}
     pyproject = PROJECT_DIR / 'pyproject.toml'
