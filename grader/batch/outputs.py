@@ -77,6 +77,12 @@ def grades_csv(outcomes: dict[str, Outcome]) -> str:
     return buffer.getvalue()
 
 
+def is_batch_output(out: Path, names: list[str]) -> bool:
+    """Whether a folder holding these names was written by a batch: its grades, summary, or a graded submission."""
+    return bool({GRADES, SUMMARY, REGRADE} & set(names)) or any(
+        (out / name / RESULTS).is_file() or (out / name / REPORT).is_file() for name in names)
+
+
 def remove_partials(out: Path) -> None:
     """Delete temporary files that an interrupted write left behind."""
     for path in list(out.glob(TEMP_PREFIX + '*')) + list(out.glob('*/' + TEMP_PREFIX + '*')):
