@@ -177,9 +177,22 @@ def workflow_steps(text):
     return steps
 
 
-def test_github_classroom_workflow_grades_each_exercise(tmp_path):
-    result = run('export', 'github-classroom', '--out', tmp_path)
-    path = tmp_path / '.github' / 'workflows' / 'classroom.yml'
+@pytest.fixture(scope='module')
+def starter(tmp_path_factory):
+    """A student bundle, as `grade publish --out` writes it: the template repository of an assignment."""
+    from grader.publish.bundle import write_bundle
+    return Path(write_bundle(ROOT / 'solutions', tmp_path_factory.mktemp('classroom') / 'starter').folder)
+
+
+@pytest.fixture
+def template(starter, tmp_path):
+    """A fresh copy of the bundle for one test to write into."""
+    return Path(shutil.copytree(starter, tmp_path / 'starter'))
+
+
+def test_github_classroom_workflow_grades_each_exercise(template):
+    result = run('export', 'github-classroom', '--out', template)
+    path = template / '.github' / 'workflows' / 'classroom.yml'
     assert result.exit_code == 0 and str(path) in result.output
     text = path.read_text()
     assert '\t' not in text and '@' + 'STEPS@' not in text
@@ -195,9 +208,9 @@ def test_github_classroom_workflow_grades_each_exercise(tmp_path):
         assert reporter[f'{e.id.upper()}_RESULTS'] == f'"${{{{steps.{e.id}.outputs.result}}}}"'
 
 
-def test_a_workflow_command_exits_0_only_when_its_exercise_passes(tmp_path):
-    run('export', 'github-classroom', '--out', tmp_path)
-    command = workflow_steps((tmp_path / '.github/workflows/classroom.yml').read_text())[3]['command'].split()
+def test_a_workflow_command_exits_0_only_when_its_exercise_passes(tmp_path, template):
+    run('export', 'github-classroom', '--out', template)
+    command = workflow_steps((template / '.github/workflows/classroom.yml').read_text())[3]['command'].split()
     assert command[:3] == ['grade', 'check', 'derivatives']
     for folder, code in (('solutions', 0), ('exercises', 1)):
         shutil.copytree(ROOT / folder, tmp_path / folder / 'exercises')
@@ -206,18 +219,43 @@ def test_a_workflow_command_exits_0_only_when_its_exercise_passes(tmp_path):
         assert proc.returncode == code, proc.stdout
 
 
-def test_github_classroom_refuses_an_unsafe_install(tmp_path):
-    result = CliRunner().invoke(main, ['export', 'github-classroom', '--out', str(tmp_path), '--install', 'x; rm -rf ~'])
+def test_github_classroom_refuses_an_unsafe_install(template):
+    result = CliRunner().invoke(main, ['export', 'github-classroom', '--out', str(template), '--install', 'x; rm -rf ~'])
     assert result.exit_code == 2 and 'would not survive the workflow file' in result.output
-    assert not (tmp_path / '.github').exists()
+    assert not (template / '.github').exists()
 
 
-def test_an_out_that_cannot_be_written_is_a_clear_error(tmp_path):
+def test_github_classroom_writes_only_into_a_student_bundle(tmp_path, monkeypatch):
+    """Never into the repository that holds the solutions (the default --out is `.`), nor into what grades nothing."""
+    project = tmp_path / 'project'
+    for folder in ('solutions', 'exercises', 'grader'):
+        (project / folder).mkdir(parents=True)
+    (project / 'pyproject.toml').write_text('[project]\nname = "x"\n')
     (tmp_path / 'afile').write_text('x')
-    for args in (['gradescope', '--out', tmp_path / 'afile' / 'autograder.zip'], ['github-classroom', '--out', tmp_path / 'afile']):
+    (tmp_path / 'empty').mkdir()
+    (tmp_path / 'exercises-only' / 'exercises').mkdir(parents=True)
+    monkeypatch.chdir(project)
+    for args, message in [([], "'.' holds solutions/: the workflow would go into the repository that holds the solutions"),
+                          (['--out', str(project)], 'holds solutions/'),
+                          (['--out', str(tmp_path / 'afile')], f"there is no folder '{tmp_path / 'afile'}': write the student bundle"),
+                          (['--out', str(tmp_path / 'nothere')], 'with `grade publish --out'),
+                          (['--out', str(tmp_path / 'empty')], 'is not a student bundle: it has no exercises/ for the workflow to grade'),
+                          (['--out', str(tmp_path / 'exercises-only')], 'holds no grader for the workflow to install (--install .)')]:
+        result = CliRunner().invoke(main, ['export', 'github-classroom', *args])
+        assert result.exit_code == 2 and message in ' '.join(result.output.split()), (args, result.output)
+    assert not list(tmp_path.rglob('.github')) and (tmp_path / 'afile').read_text() == 'x'
+    installed = CliRunner().invoke(main, ['export', 'github-classroom', '--out', str(tmp_path / 'exercises-only'),
+                                          '--install', 'git+https://github.com/you/grader@v1'])
+    assert installed.exit_code == 0 and (tmp_path / 'exercises-only' / '.github' / 'workflows' / 'classroom.yml').is_file()
+
+
+def test_an_out_that_cannot_be_written_is_a_clear_error(tmp_path, template):
+    (tmp_path / 'afile').write_text('x')
+    (template / '.github').write_text('x')
+    for args in (['gradescope', '--out', tmp_path / 'afile' / 'autograder.zip'], ['github-classroom', '--out', template]):
         result = CliRunner().invoke(main, ['export', *map(str, args)])
         assert result.exit_code == 1 and "Error: cannot write into" in result.output, result.output
-    assert (tmp_path / 'afile').read_text() == 'x'
+    assert (tmp_path / 'afile').read_text() == 'x' and (template / '.github').read_text() == 'x'
 
 
 def test_gradescope_options_reach_results_json_and_each_explanation_is_given_once(tmp_path):

@@ -105,16 +105,19 @@ def _write(out: Path, files: dict, then: str) -> None:
 
 @export.command(name='github-classroom')
 @click.option('--out', '-o', type=click.Path(path_type=Path), default=Path('.'), show_default=True,
-              help='The template repository to write .github/workflows/classroom.yml into.')
+              help='The student bundle (from grade publish --out) to write .github/workflows/classroom.yml into; '
+                   'never a folder that holds solutions/.')
 @click.option('--install', default='.', show_default=True,
               help='What the workflow installs the grader from (a pip requirement): the template repository '
                    'itself by default, or e.g. git+https://github.com/you/grader@v1.')
 def github_classroom(out: Path, install: str) -> None:
     """Write a GitHub Classroom workflow that grades every push and reports points per exercise."""
-    from grader.export.github_classroom import write_workflow
+    from grader.export.github_classroom import NotATemplate, write_workflow
 
     try:
         path = write_workflow(out, install)
+    except NotATemplate as e:
+        raise click.BadParameter(str(e), param_hint='--out') from None
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint='--install') from None
     except OSError as e:
