@@ -119,14 +119,32 @@ def test_level_none_is_refused_unless_allowed(setup, tmp_path):
 
 
 @pytest.mark.parametrize('args, message', [
-    (['--timeout', '601'], 'between 1 and 600 seconds'),
-    (['--image', 'my image'], "'my image' is not an image name"),
+    (['--timeout', '601'], 'a timeout of 601 s is more than PrairieLearn allows: give at most 600 s'),
+    (['--timeout', '10'], "a timeout of 10 s leaves the student's code 0 s, once the grader has its 15 s"),
+    (['--timeout', '16'], "a timeout of 16 s leaves the student's code 1 s, once the grader has its 15 s to start and "
+                          'write the results: give at least 30 s, so that a check that runs out of time is still reported'),
+    (['--timeout', '29'], "leaves the student's code 14 s"),
+    (['--image', 'my image'], "'my image' is not an image name Docker accepts"),
+    (['--image', 'You/Micrograd-Grader:root'], "'You/Micrograd-Grader:root' is not an image name Docker accepts: Docker "
+                                               "takes only lowercase repository names ('you/micrograd-grader', not"),
+    (['--image', 'ghcr.io/course/mg:'], 'a tag is 1 to 128 letters'),
+    (['--image', 'mg@sha256:nothex'], 'the digest after @ must look like sha256:'),
     (['--exercise', 'backwards'], "unknown exercise 'backwards'. Did you mean: backward"),
 ])
 def test_prairielearn_refuses_what_it_cannot_honour(tmp_path, args, message):
     result = CliRunner().invoke(main, ['export', 'prairielearn', '--out', str(tmp_path / 'pl'), *args])
-    assert result.exit_code == 2 and message in result.output, result.output
+    assert result.exit_code == 2 and message in ' '.join(result.output.split()), result.output
     assert not (tmp_path / 'pl').exists()
+
+
+@pytest.mark.parametrize('timeout, image', [(30, 'ghcr.io/course/micrograd-grader:2025'), (600, 'localhost:5000/mg'),
+                                            (45, 'registry.example.com:8080/a__b/c-d.e@sha256:' + 'ab' * 32)])
+def test_the_least_timeout_and_any_name_docker_takes_are_accepted(tmp_path, timeout, image):
+    result = CliRunner().invoke(main, ['export', 'prairielearn', '--out', str(tmp_path / 'pl'), '--image', image,
+                                       '--timeout', str(timeout)])
+    assert result.exit_code == 0, result.output
+    options = json.loads((tmp_path / 'pl' / 'info.json').read_text())['externalGradingOptions']
+    assert options['image'] == image and options['entrypoint'].endswith(f'--submission-seconds {timeout - 15}')
 
 
 def test_the_setup_goes_only_into_a_new_or_empty_folder(tmp_path):

@@ -68,7 +68,8 @@ def _visibilities(values: tuple[str, ...]) -> tuple[str, dict[str, str]]:
 @click.option('--image', default='you/micrograd-grader:root', show_default=True,
               help='The image name PrairieLearn pulls (build and push it from the folder written).')
 @click.option('--timeout', type=int, default=60, show_default=True,
-              help='Seconds PrairieLearn gives each grading job (at most 600); the grader stops student code first.')
+              help='Seconds PrairieLearn gives each grading job, 30 to 600; the grader stops student code 15 s '
+                   'before it.')
 @click.option('--exercise', 'exercises', multiple=True, help='Grade only this exercise (repeat it); default: all.')
 def prairielearn(out: Path, image: str, timeout: int, exercises: tuple[str, ...]) -> None:
     """Write PrairieLearn's external-grader setup: the image's build context, info.json and a guide."""
