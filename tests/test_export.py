@@ -132,6 +132,18 @@ def test_run_autograder_explains_what_it_cannot_grade(tmp_path, autograder_zip):
     assert 'The autograder itself failed (exit code 127)' in results['output']
 
 
+
+def test_run_autograder_grades_a_repository_uploaded_inside_a_folder(tmp_path, autograder_zip):
+    """myrepo/exercises/*.py, two levels down, with files that are not exercise files beside them."""
+    root = autograder_root(tmp_path, autograder_zip, {})
+    shutil.copytree(ROOT / 'solutions', root / 'submission' / 'myrepo' / 'exercises',
+                    ignore=shutil.ignore_patterns('__pycache__'))
+    (root / 'submission' / 'myrepo' / 'README.md').write_text('my notes')
+    _, results = run_autograder(root)
+    assert results['score'] == FULL, results['output']
+    assert results['output'].startswith('How your submission was read:\n ! 1 file(s) that are not exercise files were '
+                                        'left out: myrepo/README.md'), results['output']
+
 @pytest.mark.skipif(os.geteuid() != 0, reason='only root can run student code as another user')
 def test_student_code_runs_unprivileged(tmp_path, autograder_zip):
     probe = 'import os\nassert os.geteuid() != 0, "running as root"\n' + (ROOT / 'solutions' / 'derivatives.py').read_text()

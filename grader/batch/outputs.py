@@ -8,7 +8,7 @@ from pathlib import Path
 
 from grader import catalog, clean, render
 from grader.atomic import TEMP_PREFIX, write_atomic
-from grader.batch.reports import BadReport, Outcome, load_stored, notebook_problems, results_json, stored
+from grader.batch.reports import BadReport, Outcome, load_stored, reading_notes, results_json, stored
 
 RESULTS, REPORT, FEEDBACK = 'results.json', 'report.json', 'feedback.txt'
 GRADES, SUMMARY = 'grades.csv', 'summary.txt'
@@ -53,7 +53,7 @@ def feedback(outcome: Outcome) -> str:
         return f'{name}: this submission could not be graded: {clean.line(outcome.note)}\nScore: 0/{report.max_score}\n'
     parts = [f'{name}: {report.score}/{report.max_score}', render.table(report, color=False)]
     if outcome.problems:
-        parts.append(notebook_problems(outcome.problems))
+        parts.append(reading_notes(outcome.problems))
     where = report.submission if report.submission.endswith('.ipynb') else 'exercises'  # as the student knows it
     parts += [render.details(e, False, where) for e in report.exercises if not e.passed and e.status != 'blocked']
     return '\n\n'.join(parts) + '\n'
