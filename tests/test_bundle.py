@@ -8,6 +8,11 @@ from pathlib import Path
 
 import pytest
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
 from grader import catalog
 from grader.publish import PublishError, generate, student_files
 from grader.publish.bundle import audit, write_bundle
@@ -29,7 +34,7 @@ def files_in(folder):
 
 def test_the_bundle_holds_stubs_grader_reference_and_readme(bundle):
     top = sorted(p.name for p in bundle.iterdir())
-    assert top == ['README.md', 'docs', 'exercises', 'grader', 'images', 'micrograd_ref', 'pyproject.toml']
+    assert top == ['.gitignore', 'README.md', 'docs', 'exercises', 'grader', 'images', 'micrograd_ref', 'pyproject.toml']
     stubs = generate(ROOT / 'solutions')
     for name in student_files():
         assert (bundle / 'exercises' / name).read_text() == stubs[name]
@@ -38,6 +43,66 @@ def test_the_bundle_holds_stubs_grader_reference_and_readme(bundle):
     assert 'pip install -e .' in readme and '\ngrade ' in readme and '## The student loop' in readme
     images = re.findall(r'!\[[^\]]*\]\(([^)]+)\)', readme)
     assert images and all((bundle / image).is_file() for image in images), 'the README shows an image it lacks'
+
+
+AT_FAULT = ["pip install -e '.[test]'", 'tests/styles/', 'tests/test_alternatives.py', 'grader/catalog.toml',
+            '@pytest.mark.points', 'all_or_nothing', 'grades.csv', 'class summary', "The project's tests"]
+
+
+def test_the_readme_holds_only_what_a_student_has(bundle):
+    """The project README's student loop names the project's tests, the catalog's fields and the class's grades."""
+    project = (ROOT / 'README.md').read_text()
+    loop = project[project.index('## The student loop'):project.index('## For instructors')]
+    assert [fault for fault in AT_FAULT if fault in loop], 'nothing left to take out: simplify the bundle README'
+    readme = (bundle / 'README.md').read_text()
+    assert [fault for fault in AT_FAULT if fault in readme] == []
+    flat = ' '.join(readme.split())
+    for kept in ("Code written as in micrograd's repository, EurekaLabsAI's micrograd or the lecture notebook gets full "
+                 'marks on every exercise it implements.',
+                 'A failure is the exercise\'s own when it is its own stub, when the grader\'s call into its code raises, '
+                 'or when it happens at a line of a function or class that the exercise covers.',
+                 'Scores are rounded to 2 decimals and shown as `4.5/10`, or `5/5` for a whole number.',
+                 '### A watch session', '### What the checks accept', '### Points'):
+        assert kept in flat, kept
+    assert '\n\n\n' not in readme
+
+
+def test_for_students_takes_out_a_parenthesis_then_a_sentence_then_a_block():
+    from grader.publish.readme import for_students
+    text = ('Intro.\n\n- Kept whole.\n- One sentence stays. One goes (see `tests/x.py`) for good.\n- Only the part (in\n'
+            '  `grader/catalog.toml`) goes.\n- All of it: `pytest.mark.points(3)`.\n\n```text\ngrades.csv\n```\n\nEnd.\n')
+    assert for_students(text) == ('Intro.\n\n- Kept whole.\n- One sentence stays. One goes for good.\n- Only the part goes.'
+                                  '\n\nEnd.')
+
+
+def test_the_pyproject_installs_the_grader_and_nothing_of_the_instructors(bundle):
+    shipped = tomllib.loads((bundle / 'pyproject.toml').read_text())
+    instructor = tomllib.loads((ROOT / 'pyproject.toml').read_text())
+    assert set(shipped) == {'build-system', 'project', 'tool'} and list(shipped['tool']) == ['setuptools']
+    project = shipped['project']
+    assert set(project) == {'name', 'version', 'description', 'readme', 'requires-python', 'dependencies', 'scripts'}
+    assert project['name'] == 'micrograd-exercises' and project['version'] == instructor['project']['version']
+    assert project['dependencies'] == instructor['project']['dependencies'] and project['readme'] == 'README.md'
+    assert project['scripts'] == {'grade': 'grader.cli:main'} and shipped['build-system'] == instructor['build-system']
+    assert shipped['tool']['setuptools']['packages'] == {'find': {'include': ['grader*', 'micrograd_ref*']}}
+    data = shipped['tool']['setuptools']['package-data']['grader']
+    assert 'stubs/*' in data and all(list((bundle / 'grader').glob(pattern)) for pattern in data)
+    text = (bundle / 'pyproject.toml').read_text()
+    assert not [line for line in text.splitlines()[1:] if '#' in line], 'no comment about the instructor\'s CI or tests'
+
+
+@pytest.mark.skipif(not shutil.which('git'), reason='needs git')
+def test_the_gitignore_leaves_out_what_a_students_work_makes(bundle, tmp_path):
+    repo = Path(shutil.copytree(bundle, tmp_path / 'repo'))
+    made = ['.venv/bin/python', 'build/lib/x.py', 'micrograd_exercises.egg-info/PKG-INFO', 'exercises/.backups/nn.py',
+            'grader/__pycache__/cli.cpython-312.pyc', 'exercises/.ipynb_checkpoints/micrograd-checkpoint.ipynb']
+    for name in made:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text('x')
+    subprocess.run(['git', 'init', '-q'], cwd=repo, check=True)
+    ignored = subprocess.run(['git', 'check-ignore', '--no-index', *made, 'exercises/engine.py', 'README.md'], cwd=repo,
+                             capture_output=True, text=True).stdout.split()
+    assert ignored == made
 
 
 def test_the_bundle_holds_no_solution_marker_or_instructor_file(bundle):
