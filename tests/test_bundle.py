@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
+from conftest import unused_id
 from grader import catalog
 from grader.publish import PublishError, generate, student_files
 from grader.publish.bundle import audit, write_bundle
@@ -32,6 +33,7 @@ def files_in(folder):
     return [p for p in folder.rglob('*') if p.is_file() and '__pycache__' not in p.parts]
 
 
+@pytest.mark.counts
 def test_the_bundle_holds_stubs_grader_reference_and_readme(bundle):
     top = sorted(p.name for p in bundle.iterdir())
     assert top == ['.gitignore', 'README.md', 'docs', 'exercises', 'grader', 'images', 'micrograd_ref', 'pyproject.toml']
@@ -228,17 +230,19 @@ def test_the_instructors_project_still_offers_every_command():
     assert {'new', 'publish', 'validate', 'batch', 'export'} <= set(listing.stdout.split())
 
 
+@pytest.mark.counts
 def test_the_bundle_readme_lists_the_catalogs_exercises_with_one_an_instructor_added(tmp_path):
     project = tmp_path / 'project'
     for part in ('grader', 'micrograd_ref', 'solutions', 'docs', 'pyproject.toml', 'README.md'):
         copy = shutil.copytree if (ROOT / part).is_dir() else shutil.copy2
         copy(ROOT / part, project / part, **({'ignore': shutil.ignore_patterns('__pycache__')} if copy is shutil.copytree else {}))
-    added = grade_in(project, 'new', 'sigmoid', '--file', 'engine.py', '--symbol', 'Value.sigmoid', '--title', 'Sigmoid: σ(x)')
+    new = unused_id()
+    added = grade_in(project, 'new', new, '--file', 'engine.py', '--symbol', f'Value.{new}', '--title', 'Sigmoid: σ(x)')
     assert added.returncode == 0, added.stderr
     published = grade_in(project, 'publish', '--out', str(tmp_path / 'hand-out'))
     assert published.returncode == 0, published.stderr
     readme = (tmp_path / 'hand-out' / 'README.md').read_text()
     rows = [line for line in readme.splitlines() if line.startswith('| `')]
-    assert [row.split('`')[1] for row in rows] == [e.id for e in catalog.load()] + ['sigmoid']
-    assert rows[-1] == '| `sigmoid` | Sigmoid: σ(x) | 5 | `engine.py` |'
+    assert [row.split('`')[1] for row in rows] == [e.id for e in catalog.load()] + [new]
+    assert rows[-1] == f'| `{new}` | Sigmoid: σ(x) | 5 | `engine.py` |'
     assert f'{len(rows)} exercises, {sum(e.points for e in catalog.load()) + 5} points' in readme

@@ -32,6 +32,7 @@ def autograder_zip(tmp_path_factory):
     return out
 
 
+@pytest.mark.counts
 def test_zip_holds_setup_run_and_the_grader_but_no_solutions_or_tests(autograder_zip):
     with zipfile.ZipFile(autograder_zip) as z:
         infos = {i.filename: i for i in z.infolist()}
@@ -111,6 +112,7 @@ def solution_files():
     return {p.name: p.read_text() for p in (ROOT / 'solutions').iterdir() if p.is_file()}
 
 
+@pytest.mark.counts
 def test_run_autograder_grades_the_submission(tmp_path, autograder_zip):
     root = autograder_root(tmp_path, autograder_zip, solution_files())
     before = {p.name: p.read_bytes() for p in (root / 'submission').iterdir()}
@@ -202,6 +204,7 @@ def template(starter, tmp_path):
     return Path(shutil.copytree(starter, tmp_path / 'starter'))
 
 
+@pytest.mark.counts
 def test_github_classroom_workflow_grades_each_exercise(template):
     result = run('export', 'github-classroom', '--out', template)
     path = template / '.github' / 'workflows' / 'classroom.yml'

@@ -60,6 +60,7 @@ def test_the_setup_holds_the_image_context_info_json_and_a_guide(setup):
     assert 'docker build -f Containerfile --build-arg GRADING_USER=root -t course/mg:1 .' in guide and '"timeout": 90' in guide
 
 
+@pytest.mark.counts
 def test_solutions_score_1_and_every_test_has_what_prairielearn_shows(setup, tmp_path):
     root = grade_root(tmp_path, folder_files('solutions'))
     proc, results = run_entry(setup, root)
@@ -73,6 +74,7 @@ def test_solutions_score_1_and_every_test_has_what_prairielearn_shows(setup, tmp
     assert 'Isolation:' in results['output'] and proc.stdout.strip() == 'score 1.0'
 
 
+@pytest.mark.counts
 def test_the_stubs_score_0_with_feedback(setup, tmp_path):
     root = grade_root(tmp_path, folder_files('exercises'))
     proc, results = run_entry(setup, root)

@@ -141,5 +141,5 @@ def new(exercise_id: str, solutions: Path | None, file: str, symbol: str, title:
         click.echo(f'created  {path}')
     for path in done.appended:
         click.echo(f'added to {path}')
-    click.echo(f'Next: write the solution and the check, then run `grade validate {done.exercise}` '
+    click.echo(f'Next: write the solution, the check and the contract page, then run `grade validate {done.exercise}` '
                '(docs/adding-an-exercise.md walks through it).')
