@@ -253,7 +253,7 @@ def test_github_classroom_writes_only_into_a_student_bundle(tmp_path, monkeypatc
     for args, message in [([], "'.' holds solutions/: the workflow would go into the repository that holds the solutions"),
                           (['--out', str(project)], 'holds solutions/'),
                           (['--out', str(tmp_path / 'afile')], f"there is no folder '{tmp_path / 'afile'}': write the student bundle"),
-                          (['--out', str(tmp_path / 'nothere')], 'with `grade publish --out'),
+                          (['--out', str(tmp_path / 'nothere')], f"there first (grade publish --out {tmp_path / 'nothere'})"),
                           (['--out', str(tmp_path / 'empty')], 'is not a student bundle: it has no exercises/ for the workflow to grade'),
                           (['--out', str(tmp_path / 'exercises-only')], 'holds no grader for the workflow to install (--install .)')]:
         result = CliRunner().invoke(main, ['export', 'github-classroom', *args])

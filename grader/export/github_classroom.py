@@ -44,17 +44,18 @@ class NotATemplate(ValueError):
 def template_problem(out: Path, install: str = '.', folder: str = 'exercises') -> str:
     """Why `out` cannot be the assignment's template repository, or ''."""
     out = Path(out)
-    make = f'write the student bundle with `grade publish --out {out}`, then export into it'
     if not out.is_dir():
-        return f"there is no folder '{out}': {make}"
+        return f"there is no folder '{out}': write the student bundle there first (grade publish --out {out}), then export"
     if (out / 'solutions').exists():
-        return (f"'{out}' holds solutions/: the workflow would go into the repository that holds the solutions, "
-                f'and every student of the template would get them. Export into a student bundle: {make}')
+        return (f"'{out}' holds solutions/: the workflow would go into the repository that holds the solutions, and "
+                'every student of the template would get them. Write a student bundle (grade publish --out DIR) and '
+                'export into it (--out DIR)')
     if not (out / folder).is_dir():
-        return f"'{out}' is not a student bundle: it has no {folder}/ for the workflow to grade. {make[0].upper()}{make[1:]}"
+        return (f"'{out}' is not a student bundle: it has no {folder}/ for the workflow to grade. Write one "
+                '(grade publish --out DIR) and export into it (--out DIR)')
     if install == '.' and not ((out / 'pyproject.toml').is_file() and (out / 'grader').is_dir()):
-        return (f"'{out}' holds no grader for the workflow to install (--install .): {make}, or name where to "
-                'install it from with --install git+https://...')
+        return (f"'{out}' holds no grader for the workflow to install (--install .): write the student bundle with "
+                'grade publish --out DIR, or say where to install the grader from with --install git+https://...')
     return ''
 
 
