@@ -93,6 +93,7 @@ def _problem(entry: dict[str, Any], seen: dict[str, int], keys: set[str]) -> tup
 
 
 def _shown(value: object) -> str:
+    """A wrong value as the catalog holds it, cut to a line."""
     shown = repr(value)
     return shown if len(shown) <= 60 else shown[:57] + '...'
 

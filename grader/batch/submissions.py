@@ -132,6 +132,7 @@ def _holder(folder: Path) -> Path | str | None:
 
 
 def _listed(paths: list[Path]) -> str:
+    """Up to three names, and how many more."""
     return ', '.join(p.name for p in paths[:3]) + (f' and {len(paths) - 3} more' if len(paths) > 3 else '')
 
 

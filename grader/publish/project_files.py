@@ -46,10 +46,12 @@ def student_pyproject(source: Path, bundle: Path) -> str:
 
 
 def gitignore() -> str:
+    """The bundle's .gitignore, one pattern a line."""
     return '\n'.join(GITIGNORE) + '\n'
 
 
 def _multiline(items: list[str]) -> tomlkit.items.Array:
+    """A TOML array written one item a line, as the instructor's dependencies are."""
     array = tomlkit.array()
     array.extend(items)
     return array.multiline(True)
