@@ -174,3 +174,12 @@ def test_new_names_a_catalog_that_does_not_parse(project):
     assert result.returncode == 2 and f'the exercise catalog cannot be read: {catalog}:' in result.stderr, result.stderr
     assert 'not valid TOML' in result.stderr and 'Traceback' not in result.stderr
     assert not (project / 'grader' / 'checks' / f'{NEW}.py').exists()
+
+
+def test_new_refuses_over_a_contract_page_that_exists(project):
+    page = project / 'docs' / 'contract' / f'{NEW}.md'
+    page.write_text('written by hand\n')
+    before = {p: p.read_bytes() for p in project.rglob('*') if p.is_file() and '__pycache__' not in p.parts}
+    result = run_grade(project, ['new', NEW])
+    assert result.returncode == 2 and f'{page} already exists' in result.stderr, result.stderr
+    assert {p: p.read_bytes() for p in project.rglob('*') if p.is_file() and '__pycache__' not in p.parts} == before
