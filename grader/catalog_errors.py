@@ -19,13 +19,15 @@ class CatalogError(click.UsageError):
 
 
 def syntax_error(path: Path, text: str, error: Exception) -> CatalogError:
-    """tomllib's message with its position as file:line (3.14 gives lineno; older ones say it in the message)."""
-    message = str(getattr(error, 'msg', error))
-    at = re.search(r' \(at (?:line (\d+), column (\d+)|end of document)\)$', message)
-    line = getattr(error, 'lineno', None) or (int(at[1]) if at and at[1] else len(text.splitlines()) or 1)
-    column = getattr(error, 'colno', None) or (int(at[2]) if at and at[2] else None)
-    message = (message[:at.start()] if at else message) + (f' at column {column}' if column else ' at the end of the file')
-    return CatalogError(path, f'not valid TOML: {message[:1].lower()}{message[1:]}', line)
+    """The parser's message with its position as file:line; the end of the document is the file's last line."""
+    said = str(error)  # "Invalid value (at line 3, column 5)", or "(at end of document)"
+    message = re.sub(r' \(at (line \d+, column \d+|end of document)\)$', '', said)
+    at = re.search(r'\(at line (\d+), column (\d+)\)$', said)
+    if at is None:
+        line, where = len(text.splitlines()) or 1, ' at the end of the file'
+    else:
+        line, where = int(at[1]), f' at column {at[2]}'
+    return CatalogError(path, f'not valid TOML: {message[:1].lower()}{message[1:]}{where}', line)
 
 
 def checked_entries(path: Path, text: str, raw: dict[str, Any], keys: set[str]) -> list[dict[str, Any]]:
