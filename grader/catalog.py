@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import difflib
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
+
+from grader.catalog_errors import CatalogError, checked_entries, syntax_error
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -54,21 +56,21 @@ class UnknownExercise(KeyError):
 
 @lru_cache(maxsize=None)
 def load(path: Path = CATALOG_FILE) -> tuple[Exercise, ...]:
-    """Read the catalog, in the lecture's order."""
-    with open(path, 'rb') as f:
-        raw = tomllib.load(f)['exercise']
-    return tuple(Exercise(id=e['id'], title=e['title'], points=int(e['points']),
+    """Read the catalog, in the lecture's order; CatalogError names what is wrong and where."""
+    try:
+        text = Path(path).read_text(encoding='utf-8')
+    except (OSError, UnicodeDecodeError) as e:
+        raise CatalogError(path, f'{getattr(e, "strerror", None) or e}') from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise syntax_error(path, text, e) from None
+    entries = checked_entries(path, text, raw, {f.name for f in fields(Exercise)})
+    return tuple(Exercise(id=e['id'], title=e['title'], points=e['points'],
                           covers={k: tuple(v) for k, v in e['covers'].items()},
                           requires=tuple(e.get('requires', ())), intro=e['intro'].strip(),
-                          hints=tuple(e.get('hints', ())), all_or_nothing=_flag(e, 'all_or_nothing')) for e in raw)
-
-
-def _flag(entry: dict, key: str) -> bool:
-    """A true/false key of an exercise, false when left out."""
-    value = entry.get(key, False)
-    if not isinstance(value, bool):
-        raise ValueError(f"catalog: {key} of exercise {entry.get('id')!r} must be true or false, not {value!r}")
-    return value
+                          hints=tuple(e.get('hints', ())), all_or_nothing=e.get('all_or_nothing', False))
+                 for e in entries)
 
 
 def get(name: str) -> Exercise:

@@ -92,6 +92,26 @@ def find(start: Path | None = None) -> Work:
                    '--submission DIR or --notebook FILE')
 
 
+def find_solutions(start: Path | None = None) -> Path:
+    """The marked solutions of the instructor's project around `start`: the nearest solutions/, looking upwards.
+
+    As find() looks for exercises/: from `start` (the current folder) up to the top of its git
+    repository (or of the file system), so the instructor's commands work from exercises/ or docs/.
+    """
+    here = Path.cwd()
+    start = Path(start) if start is not None else here
+    level = start.resolve()
+    while True:
+        if (level / 'solutions').is_dir():
+            return _shown(level / 'solutions', here)
+        if (level / '.git').exists() or level.parent == level:
+            break
+        level = level.parent
+    top = 'the top of its git repository' if (level / '.git').exists() else 'the top of the file system'
+    raise NotFound(f"no solutions/ folder found in {start.resolve()} or the folders above it, up to {top}: run it "
+                   "in the instructor's project, or pass --solutions DIR")
+
+
 def _shown(path: Path, here: Path) -> Path:
     """The path as the student would type it: relative to where they are."""
     return Path(os.path.relpath(path, here))

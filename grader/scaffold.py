@@ -4,7 +4,6 @@ from __future__ import annotations
 import ast
 import keyword
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,11 +13,6 @@ from tomlkit.exceptions import TOMLKitError
 from grader import catalog
 from grader.atomic import write_atomic
 from grader.validation.mutants import mutants_file
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
 
 # Parsed, never formatted: the instructor's values are set through tomlkit, which escapes them.
 CATALOG_ENTRY = '''[[exercise]]
@@ -48,6 +42,15 @@ def test_{name}(student):
     raise CheckFailed(Feedback('the check for {symbol} is not written yet', kind='internal'))
 '''
 
+CONTRACT_PAGE = """# {id}: what the checks call and read
+
+- `{symbol}` from `{file}`: say what the checks call, with which arguments, and what they read back.
+  Anything this page does not list is the student's to write as they like.
+
+[All exercises](README.md)
+"""
+CONTRACT_LINK = re.compile(r'\[[a-z_][a-z0-9_]*\]\([a-z_][a-z0-9_]*\.md\)')  # an exercise's entry in the contract's README
+
 MUTANTS_HEAD = '''# Known mistakes in {id}: each is the solution with a small patch. `grade validate` checks that the
 # exercise catches every one and, when a misconception is named, that its feedback explains it.
 #
@@ -64,6 +67,10 @@ MUTANTS_HEAD = '''# Known mistakes in {id}: each is the solution with a small pa
 
 class ScaffoldError(ValueError):
     """The exercise cannot be scaffolded as asked; nothing was written."""
+
+
+class SolutionError(ScaffoldError):
+    """The solution file the exercise goes into must be fixed first; nothing was written."""
 
 
 @dataclass
@@ -83,14 +90,21 @@ def new_exercise(exercise_id: str, solutions: Path, file: str = '', symbol: str 
     try:
         new_text = _with_symbol(solution.read_text(encoding='utf-8') if solution.exists() else '', exercise_id, symbol)
     except SyntaxError as e:
-        raise ScaffoldError(f'{solution}:{e.lineno}: {e.msg}; fix the solution first') from None
+        raise SolutionError(f'{solution}:{e.lineno}: {e.msg}; fix the solution first') from None
     new_catalog = catalog_with_entry(catalog.CATALOG_FILE.read_text(encoding='utf-8'), exercise_id, title, file, symbol)
+    contract = contract_folder(Path(solutions))
+    index = contract / 'README.md'
+    new_index = index_with_link(index.read_text(encoding='utf-8') if index.is_file() else '', exercise_id)
     done = Scaffold(exercise_id)
     check, mutants = catalog.CHECKS_DIR / f'{exercise_id}.py', mutants_file(exercise_id)
     write_atomic(check, CHECK_MODULE.format(id=exercise_id, name=exercise_id, symbol=symbol))
     mutants.parent.mkdir(exist_ok=True)
     write_atomic(mutants, MUTANTS_HEAD.format(id=exercise_id, file=file))
-    done.created += [str(check), str(mutants)]
+    contract.mkdir(parents=True, exist_ok=True)
+    write_atomic(contract / f'{exercise_id}.md', CONTRACT_PAGE.format(id=exercise_id, symbol=symbol, file=file))
+    (done.appended if index.is_file() else done.created).append(str(index))
+    write_atomic(index, new_index)
+    done.created += [str(check), str(mutants), str(contract / f'{exercise_id}.md')]
     (done.appended if solution.exists() else done.created).append(str(solution))
     write_atomic(solution, new_text)
     write_atomic(catalog.CATALOG_FILE, new_catalog)
@@ -120,6 +134,20 @@ def catalog_with_entry(text: str, exercise_id: str, title: str, file: str, symbo
     return tomlkit.dumps(document).rstrip('\n') + '\n'
 
 
+def contract_folder(solutions: Path) -> Path:
+    """docs/contract/ of the project that holds these solutions: the pages every stub links."""
+    return solutions.resolve().parent / 'docs' / 'contract'
+
+
+def index_with_link(text: str, exercise_id: str) -> str:
+    """The contract's README with the exercise's page linked after the last exercise it links (or at its end)."""
+    link = f'[{exercise_id}]({exercise_id}.md)'
+    last = list(CONTRACT_LINK.finditer(text))
+    if not last:
+        return (text.rstrip('\n') + '\n\n' if text.strip() else '# What the checks call and read\n\n') + link + '\n'
+    return text[:last[-1].end()] + ' · ' + link + text[last[-1].end():]
+
+
 def _refuse(exercise_id: str, solutions: Path, file: str, symbol: str, title: str) -> None:
     if not re.fullmatch(r'[a-z_][a-z0-9_]*', exercise_id) or keyword.iskeyword(exercise_id):
         raise ScaffoldError(f"'{exercise_id}' is not a valid exercise id: use lowercase letters, digits and _, "
@@ -136,13 +164,11 @@ def _refuse(exercise_id: str, solutions: Path, file: str, symbol: str, title: st
                             'so the progress table stays readable')
     if not solutions.is_dir():
         raise ScaffoldError(f'there is no solutions folder at {solutions}: run grade new from the project folder')
-    try:
-        taken = {e.id for e in catalog.load()}
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as e:
-        raise ScaffoldError(f'{catalog.CATALOG_FILE} cannot be read ({type(e).__name__}: {e}): fix it first') from None
+    taken = {e.id for e in catalog.load()}  # a CatalogError says what is wrong with it, and where
     if exercise_id in taken:
         raise ScaffoldError(f"'{exercise_id}' is already in the catalog")
-    for path in (catalog.CHECKS_DIR / f'{exercise_id}.py', mutants_file(exercise_id)):
+    for path in (catalog.CHECKS_DIR / f'{exercise_id}.py', mutants_file(exercise_id),
+                 contract_folder(solutions) / f'{exercise_id}.md'):
         if path.exists():
             raise ScaffoldError(f'{path} already exists')
 
@@ -150,7 +176,8 @@ def _refuse(exercise_id: str, solutions: Path, file: str, symbol: str, title: st
 def _with_symbol(text: str, exercise_id: str, symbol: str) -> str:
     """The solution file with a marked, unwritten function (or method, appended to its class)."""
     cls, _, name = symbol.rpartition('.')
-    body = (f"# BEGIN SOLUTION {exercise_id}: {symbol}\n"
+    body = (f"# {exercise_id}: what the student writes (checked as in docs/contract/{exercise_id}.md)\n"
+            f"# BEGIN SOLUTION {exercise_id}: {symbol}\n"
             f"raise NotImplementedError('the solution of {symbol} is not written yet')\n"
             f"# END SOLUTION\n")
     if not cls:

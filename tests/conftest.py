@@ -21,6 +21,11 @@ from mutate import make_submission  # noqa: E402
 ALL_IDS = [e.id for e in catalog.load()]
 
 
+def unused_id(base: str = 'sigmoid') -> str:
+    """An exercise id the catalog does not hold: `base`, else base2, base3, ... (a project may have added `base`)."""
+    return next(i for i in (base, *(f'{base}{n}' for n in range(2, 100))) if i not in ALL_IDS)
+
+
 def missing_checks(exercise_ids: list[str] | None) -> list[str]:
     """Check modules that the grading of these exercises (and what they require) needs but that do not exist."""
     wanted = catalog.with_requirements(list(exercise_ids or ALL_IDS))
@@ -90,4 +95,4 @@ def explain(report: Report) -> str:
 
 
 __all__ = ['ALL_IDS', 'MISCONCEPTIONS', 'explain', 'grade_patched', 'misconceptions', 'result',
-           'skip_unless_checks']
+           'skip_unless_checks', 'unused_id']

@@ -1,12 +1,16 @@
 """A notebook written the way the lecture's is: no tags, a set-up cell of imports, scratch cells, and a
-`Value` cell written again further down with more ops. Every exercise is solved, in the lecture's
-style (two-space indents), so grading it must give full marks."""
+`Value` cell written again further down with more ops. Every exercise of the lecture is solved, in
+its style (two-space indents), so grading those exercises must give full marks."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import nbformat
 from nbformat import v4
+
+# What these cells implement: the lecture's exercises. An exercise an instructor adds is not among them.
+EXERCISES = ['derivatives', 'forward_ops', 'manual_grads', 'local_backward', 'backward', 'derived_ops', 'neuron', 'nn',
+             'training', 'quiz', 'softmax']
 
 SETUP = """import math
 import random

@@ -59,6 +59,7 @@ def graded_class(tmp_path_factory):
     return klass, base / 'out', result, before
 
 
+@pytest.mark.counts
 def test_every_submission_gets_a_row_in_catalog_order(graded_class):
     klass, out, result, _ = graded_class
     with open(out / 'grades.csv', newline='') as f:
@@ -194,6 +195,28 @@ def test_cli_refuses_bad_folders(tmp_path):
     assert a_file.exit_code == 2 and "cannot make the folder --out" in a_file.output
     no_out = CliRunner().invoke(main, ['batch', str(klass)])
     assert no_out.exit_code == 2 and '--out' in no_out.output
+
+
+def test_an_out_that_a_batch_did_not_write_is_refused_and_kept(tmp_path):
+    klass = tmp_path / 'class'
+    (klass / 'ann').mkdir(parents=True)
+    shutil.copy(ROOT / 'solutions' / 'derivatives.py', klass / 'ann')
+    mine = tmp_path / 'mine'
+    (mine / 'grades.d').mkdir(parents=True)
+    (mine / 'notes.txt').write_text('keep me')
+    before = tree_hash(mine)
+    refused = CliRunner().invoke(main, ['batch', str(klass), '--out', str(mine), '--allow-unisolated'])
+    assert refused.exit_code == 2, refused.output
+    assert (f"--out '{mine}' already holds files that no batch wrote (grades.d, notes.txt): choose a new folder"
+            in ' '.join(refused.output.split())), refused.output
+    assert tree_hash(mine) == before, 'nothing was written into it'
+    graded = tmp_path / 'graded'
+    first = run_batch(klass, graded, jobs=1, limits=FAST, allow_unisolated=True)
+    assert first.graded == ['ann'] and (graded / 'grades.csv').is_file()
+    (graded / 'grades.csv').unlink()
+    (graded / 'summary.txt').unlink()
+    again = run_batch(klass, graded, jobs=1, limits=FAST, allow_unisolated=True)  # a graded submission is enough
+    assert again.skipped == ['ann'] and (graded / 'grades.csv').is_file()
 
 
 def test_summary_is_the_same_whatever_order_submissions_finish_in():

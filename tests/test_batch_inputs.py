@@ -55,6 +55,41 @@ def test_files_in_one_subfolder_are_found(tmp_path):
     assert prepare(repo, tmp_path / 'w2').folder == tmp_path / 'w2' / 'submission' / 'exercises'
 
 
+@pytest.mark.parametrize('files, found', [
+    ({'myrepo/exercises/engine.py': '', 'myrepo/grader/cli.py': '', 'myrepo/README.md': ''}, 'myrepo/exercises'),
+    ({'myrepo/setup.py': '', 'myrepo/exercises/engine.py': ''}, 'myrepo/exercises'),
+    ({'a/b/c/exercises/engine.py': '', 'a/b/tests/test_x.py': ''}, 'a/b/c/exercises'),
+])
+def test_an_exercises_folder_deeper_down_is_found(tmp_path, files, found):
+    got = prepare(entry(tmp_path, files=files), tmp_path)
+    assert got.reason == '' and got.folder == tmp_path / 'submission' / found, got
+
+
+def test_several_exercises_folders_deeper_down_are_named(tmp_path):
+    got = prepare(entry(tmp_path, files={'one/exercises/engine.py': '', 'two/exercises/engine.py': ''}), tmp_path)
+    assert got.folder is None
+    assert got.reason == 'exercise files in several exercises/ folders (one/exercises, two/exercises): cannot tell which to grade'
+
+
+def test_two_notebooks_and_no_python_files_ask_for_one(tmp_path):
+    notebook = build_notebook(ROOT / 'solutions', tmp_path / 'nb.ipynb').read_text()
+    got = prepare(entry(tmp_path, files={'draft.ipynb': notebook, 'final.ipynb': notebook}), tmp_path)
+    assert got.folder is None and got.reason == ('it holds 2 notebooks (draft.ipynb, final.ipynb) and no Python files: '
+                                                 'one notebook must be chosen, so hand in only the one to grade')
+
+
+def test_python_files_beside_a_notebook_are_graded_and_the_notebook_is_named(tmp_path):
+    notebook = build_notebook(ROOT / 'solutions', tmp_path / 'nb.ipynb').read_text()
+    got = prepare(entry(tmp_path, files={'engine.py': 'x = 1\n', 'micrograd.ipynb': notebook}), tmp_path)
+    assert got.folder == tmp_path / 'submission' and got.problems == (
+        'graded the Python files; micrograd.ipynb beside them was not graded (hand in the notebook alone to grade it)',)
+    repo = entry(tmp_path, 'bob', {'repo/exercises/engine.py': '', 'repo/exercises/micrograd.ipynb': notebook})
+    (tmp_path / 'w').mkdir()
+    assert prepare(repo, tmp_path / 'w').problems == (
+        'graded the Python files in repo/exercises; micrograd.ipynb beside them was not graded (hand in the notebook '
+        'alone to grade it)',)
+
+
 @pytest.mark.parametrize('files, reason', [
     ({'README.md': 'no code'}, 'no Python files'),
     ({'engine.py': b'\xff\xfe\x00'}, 'engine.py is not readable text: it is not UTF-8'),
@@ -163,7 +198,10 @@ def test_summary_counts_a_check_once_per_submission_and_skips_blocked_and_unwrit
 
 def test_feedback_and_csv_text():
     text = outputs.feedback(Outcome(sample_report(), problems=['no cell holds nn.py']))
-    assert text.startswith('alice: 0/10\n') and 'Your notebook:\n ! no cell holds nn.py' in text and '✗ tanh' in text
+    assert text.startswith('alice: 0/10\n') and 'How your submission was read:\n ! no cell holds nn.py' in text
+    assert '✗ tanh' in text and 'Your notebook' not in text, 'the notes may be about files, not a notebook'
+    left_out = outputs.feedback(Outcome(sample_report(), problems=['1 file(s) that are not exercise files were left out: README.md']))
+    assert 'How your submission was read:\n ! 1 file(s) that are not exercise files were left out: README.md' in left_out
     unwritten = Report('bob', [ExerciseResult('derivatives', 'D', 0, 5, 'not_implemented', [CheckResult('slope', False)])])
     assert 'Start in: exercises/derivatives.py' in outputs.feedback(Outcome(unwritten))
     unwritten.submission = 'nina.ipynb'

@@ -8,6 +8,12 @@ from pathlib import Path
 
 import pytest
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+from conftest import unused_id
 from grader import catalog
 from grader.publish import PublishError, generate, student_files
 from grader.publish.bundle import audit, write_bundle
@@ -27,9 +33,10 @@ def files_in(folder):
     return [p for p in folder.rglob('*') if p.is_file() and '__pycache__' not in p.parts]
 
 
+@pytest.mark.counts
 def test_the_bundle_holds_stubs_grader_reference_and_readme(bundle):
     top = sorted(p.name for p in bundle.iterdir())
-    assert top == ['README.md', 'docs', 'exercises', 'grader', 'images', 'micrograd_ref', 'pyproject.toml']
+    assert top == ['.gitignore', 'README.md', 'docs', 'exercises', 'grader', 'images', 'micrograd_ref', 'pyproject.toml']
     stubs = generate(ROOT / 'solutions')
     for name in student_files():
         assert (bundle / 'exercises' / name).read_text() == stubs[name]
@@ -40,6 +47,66 @@ def test_the_bundle_holds_stubs_grader_reference_and_readme(bundle):
     assert '`pip install jupyterlab`' in readme, 'the notebook needs Jupyter beside the grader, and says so'
     images = re.findall(r'!\[[^\]]*\]\(([^)]+)\)', readme)
     assert images and all((bundle / image).is_file() for image in images), 'the README shows an image it lacks'
+
+
+AT_FAULT = ["pip install -e '.[test]'", 'tests/styles/', 'tests/test_alternatives.py', 'grader/catalog.toml',
+            '@pytest.mark.points', 'all_or_nothing', 'grades.csv', 'class summary', "The project's tests"]
+
+
+def test_the_readme_holds_only_what_a_student_has(bundle):
+    """The project README's student loop names the project's tests, the catalog's fields and the class's grades."""
+    project = (ROOT / 'README.md').read_text()
+    loop = project[project.index('## The student loop'):project.index('## For instructors')]
+    assert [fault for fault in AT_FAULT if fault in loop], 'nothing left to take out: simplify the bundle README'
+    readme = (bundle / 'README.md').read_text()
+    assert [fault for fault in AT_FAULT if fault in readme] == []
+    flat = ' '.join(readme.split())
+    for kept in ("Code written as in micrograd's repository, EurekaLabsAI's micrograd or the lecture notebook gets full "
+                 'marks on every exercise it implements.',
+                 'A failure is the exercise\'s own when it is its own stub, when the grader\'s call into its code raises, '
+                 'or when it happens at a line of a function or class that the exercise covers.',
+                 'Scores are rounded to 2 decimals and shown as `4.5/10`, or `5/5` for a whole number.',
+                 '### A watch session', '### What the checks accept', '### Points'):
+        assert kept in flat, kept
+    assert '\n\n\n' not in readme
+
+
+def test_for_students_takes_out_a_parenthesis_then_a_sentence_then_a_block():
+    from grader.publish.readme import for_students
+    text = ('Intro.\n\n- Kept whole.\n- One sentence stays. One goes (see `tests/x.py`) for good.\n- Only the part (in\n'
+            '  `grader/catalog.toml`) goes.\n- All of it: `pytest.mark.points(3)`.\n\n```text\ngrades.csv\n```\n\nEnd.\n')
+    assert for_students(text) == ('Intro.\n\n- Kept whole.\n- One sentence stays. One goes for good.\n- Only the part goes.'
+                                  '\n\nEnd.')
+
+
+def test_the_pyproject_installs_the_grader_and_nothing_of_the_instructors(bundle):
+    shipped = tomllib.loads((bundle / 'pyproject.toml').read_text())
+    instructor = tomllib.loads((ROOT / 'pyproject.toml').read_text())
+    assert set(shipped) == {'build-system', 'project', 'tool'} and list(shipped['tool']) == ['setuptools']
+    project = shipped['project']
+    assert set(project) == {'name', 'version', 'description', 'readme', 'requires-python', 'dependencies', 'scripts'}
+    assert project['name'] == 'micrograd-exercises' and project['version'] == instructor['project']['version']
+    assert project['dependencies'] == instructor['project']['dependencies'] and project['readme'] == 'README.md'
+    assert project['scripts'] == {'grade': 'grader.cli:main'} and shipped['build-system'] == instructor['build-system']
+    assert shipped['tool']['setuptools']['packages'] == {'find': {'include': ['grader*', 'micrograd_ref*']}}
+    data = shipped['tool']['setuptools']['package-data']['grader']
+    assert 'stubs/*' in data and all(list((bundle / 'grader').glob(pattern)) for pattern in data)
+    text = (bundle / 'pyproject.toml').read_text()
+    assert not [line for line in text.splitlines()[1:] if '#' in line], 'no comment about the instructor\'s CI or tests'
+
+
+@pytest.mark.skipif(not shutil.which('git'), reason='needs git')
+def test_the_gitignore_leaves_out_what_a_students_work_makes(bundle, tmp_path):
+    repo = Path(shutil.copytree(bundle, tmp_path / 'repo'))
+    made = ['.venv/bin/python', 'build/lib/x.py', 'micrograd_exercises.egg-info/PKG-INFO', 'exercises/.backups/nn.py',
+            'grader/__pycache__/cli.cpython-312.pyc', 'exercises/.ipynb_checkpoints/micrograd-checkpoint.ipynb']
+    for name in made:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text('x')
+    subprocess.run(['git', 'init', '-q'], cwd=repo, check=True)
+    ignored = subprocess.run(['git', 'check-ignore', '--no-index', *made, 'exercises/engine.py', 'README.md'], cwd=repo,
+                             capture_output=True, text=True).stdout.split()
+    assert ignored == made
 
 
 def test_the_bundle_holds_no_solution_marker_or_instructor_file(bundle):
@@ -129,7 +196,7 @@ def test_publish_out_on_the_command_line(tmp_path):
     result = CliRunner().invoke(main, ['publish', '--out', str(tmp_path / 'hand-out')])
     assert result.exit_code == 0 and f'files into {tmp_path / "hand-out"}' in result.output, result.output
     again = CliRunner().invoke(main, ['publish', '--out', str(tmp_path / 'hand-out')])
-    assert again.exit_code == 1 and 'already exists and is not empty' in again.output
+    assert again.exit_code == 2 and 'already exists and is not empty' in again.output
 
 
 def test_an_interrupted_bundle_leaves_nothing_behind(tmp_path, monkeypatch):
@@ -165,17 +232,19 @@ def test_the_instructors_project_still_offers_every_command():
     assert {'new', 'publish', 'validate', 'batch', 'export'} <= set(listing.stdout.split())
 
 
+@pytest.mark.counts
 def test_the_bundle_readme_lists_the_catalogs_exercises_with_one_an_instructor_added(tmp_path):
     project = tmp_path / 'project'
     for part in ('grader', 'micrograd_ref', 'solutions', 'docs', 'pyproject.toml', 'README.md'):
         copy = shutil.copytree if (ROOT / part).is_dir() else shutil.copy2
         copy(ROOT / part, project / part, **({'ignore': shutil.ignore_patterns('__pycache__')} if copy is shutil.copytree else {}))
-    added = grade_in(project, 'new', 'sigmoid', '--file', 'engine.py', '--symbol', 'Value.sigmoid', '--title', 'Sigmoid: σ(x)')
+    new = unused_id()
+    added = grade_in(project, 'new', new, '--file', 'engine.py', '--symbol', f'Value.{new}', '--title', 'Sigmoid: σ(x)')
     assert added.returncode == 0, added.stderr
     published = grade_in(project, 'publish', '--out', str(tmp_path / 'hand-out'))
     assert published.returncode == 0, published.stderr
     readme = (tmp_path / 'hand-out' / 'README.md').read_text()
     rows = [line for line in readme.splitlines() if line.startswith('| `')]
-    assert [row.split('`')[1] for row in rows] == [e.id for e in catalog.load()] + ['sigmoid']
-    assert rows[-1] == '| `sigmoid` | Sigmoid: σ(x) | 5 | `engine.py` |'
+    assert [row.split('`')[1] for row in rows] == [e.id for e in catalog.load()] + [new]
+    assert rows[-1] == f'| `{new}` | Sigmoid: σ(x) | 5 | `engine.py` |'
     assert f'{len(rows)} exercises, {sum(e.points for e in catalog.load()) + 5} points' in readme

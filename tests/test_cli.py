@@ -21,6 +21,7 @@ def run(*args, **kwargs):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, **kwargs)
 
 
+@pytest.mark.counts
 def test_check_solutions_full_marks_exit_0():
     result = run('check', '--submission', ROOT / 'solutions')
     assert result.exit_code == 0
@@ -28,6 +29,7 @@ def test_check_solutions_full_marks_exit_0():
     assert '✗' not in result.output
 
 
+@pytest.mark.counts
 def test_bare_grade_in_a_fresh_project_shows_the_first_exercise(tmp_path, monkeypatch):
     shutil.copytree(ROOT / 'exercises', tmp_path / 'exercises')
     monkeypatch.chdir(tmp_path)
@@ -51,6 +53,7 @@ def test_grade_runs_as_a_program(tmp_path):
     assert 'Total: 5/5' in result.stdout and '\x1b[' not in result.stdout, 'no colour when piped'
 
 
+@pytest.mark.counts
 def test_gradescope_format_is_one_json_document():
     result = run('check', '--submission', ROOT / 'exercises', '--format', 'gradescope')
     assert result.exit_code == 1
@@ -92,6 +95,7 @@ def test_syntax_error_names_file_line_and_text(tmp_path):
     assert '✓ derivatives' in result.output
 
 
+@pytest.mark.counts
 def test_missing_file_grades_everything_else(tmp_path):
     sub = make_submission(tmp_path)
     (sub / 'nn.py').unlink()
@@ -103,6 +107,7 @@ def test_missing_file_grades_everything_else(tmp_path):
     assert 'nn.py is missing' in json.dumps(doc)
 
 
+@pytest.mark.counts
 def test_list_shows_progress():
     result = run('list', '--submission', ROOT / 'solutions')
     assert result.exit_code == 0 and 'All done' in result.output

@@ -3,6 +3,7 @@
 No test here builds the image: CI has no Docker engine. What the image runs (setup.sh, run_autograder,
 grade-prairielearn) is run for real, without a container, in test_export.py and test_prairielearn.py.
 """
+import os
 import re
 import shlex
 from pathlib import Path
@@ -67,3 +68,51 @@ def test_the_image_context_and_the_prairielearn_setup_share_one_containerfile(co
     CliRunner().invoke(main, ['export', 'prairielearn', '--out', str(tmp_path / 'pl')])
     assert (tmp_path / 'pl' / 'Containerfile').read_bytes() == (context / 'Containerfile').read_bytes()
     assert 'docs/container.md' in (context / 'README.md').read_text()
+
+
+BUILD_OPTIONS_WITH_VALUES = {'-f', '--file', '-t', '--tag', '--build-arg', '--target', '--platform'}
+
+
+def build_commands(text: str) -> list[list[str]]:
+    """Every `docker build ...` written in a text, as its words: comments, `&&` and `cd DIR &&` handled."""
+    found = []
+    for line in text.splitlines():
+        for part in line.split('docker build')[1:]:
+            command = re.split(r'&&|`| # |\)', part)[0]
+            found.append(['docker', 'build', *shlex.split(command)])
+    return found
+
+
+def named_file_and_context(words: list[str]) -> tuple[str | None, str]:
+    """The file a build command names with -f (None without one), and its build context."""
+    named, positional, i = None, [], 2
+    while i < len(words):
+        word = words[i]
+        if word in BUILD_OPTIONS_WITH_VALUES:
+            named = words[i + 1] if word in ('-f', '--file') else named
+            i += 2
+            continue
+        if not word.startswith('-'):
+            positional.append(word)
+        i += 1
+    return named, positional[-1]
+
+
+def test_every_documented_build_command_names_the_file_the_export_writes(context, tmp_path):
+    """Docker looks for a Dockerfile: a build of the exported context must name its Containerfile with -f."""
+    from grader.export.image import CONTAINERFILE
+    assert (context / CONTAINERFILE).is_file()
+    CliRunner().invoke(main, ['export', 'prairielearn', '--out', str(tmp_path / 'pl')])
+    said = CliRunner().invoke(main, ['export', 'image', '--out', str(tmp_path / 'again')]).output
+    texts = {'README.md': (ROOT / 'README.md').read_text(), 'the export image message': said,
+             **{f'docs/{p.name}': p.read_text() for p in (ROOT / 'docs').glob('*.md')},
+             **{f'exported {p.name}': p.read_text() for p in (context / 'README.md', context / CONTAINERFILE)},
+             'exported prairielearn README.md': (tmp_path / 'pl' / 'README.md').read_text()}
+    commands = [(where, words) for where, text in texts.items() for words in build_commands(text)]
+    assert {'README.md', 'docs/container.md', 'docs/prairielearn.md', 'exported README.md',
+            'exported prairielearn README.md', 'the export image message'} <= {where for where, _ in commands}
+    for where, words in commands:
+        named, build_context = named_file_and_context(words)
+        assert named is not None, f'{where}: `{shlex.join(words)}` does not name the {CONTAINERFILE} (-f)'
+        assert os.path.normpath(named) == os.path.normpath(os.path.join(build_context, CONTAINERFILE)), \
+            f'{where}: `{shlex.join(words)}` names {named}, not the {CONTAINERFILE} in {build_context}'

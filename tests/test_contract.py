@@ -14,6 +14,7 @@ E, NN, TRAIN = 'engine.py', 'nn.py', 'train.py'
 CONTRACT = ROOT / 'docs' / 'contract'
 
 
+@pytest.mark.counts
 @pytest.mark.parametrize('exercise', ALL_IDS)
 def test_every_exercise_has_a_contract_page_linked_from_its_stubs(exercise):
     page = CONTRACT / f'{exercise}.md'

@@ -32,6 +32,7 @@ def autograder_zip(tmp_path_factory):
     return out
 
 
+@pytest.mark.counts
 def test_zip_holds_setup_run_and_the_grader_but_no_solutions_or_tests(autograder_zip):
     with zipfile.ZipFile(autograder_zip) as z:
         infos = {i.filename: i for i in z.infolist()}
@@ -111,6 +112,7 @@ def solution_files():
     return {p.name: p.read_text() for p in (ROOT / 'solutions').iterdir() if p.is_file()}
 
 
+@pytest.mark.counts
 def test_run_autograder_grades_the_submission(tmp_path, autograder_zip):
     root = autograder_root(tmp_path, autograder_zip, solution_files())
     before = {p.name: p.read_bytes() for p in (root / 'submission').iterdir()}
@@ -131,6 +133,18 @@ def test_run_autograder_explains_what_it_cannot_grade(tmp_path, autograder_zip):
     assert results == {'score': 0, 'output': results['output'], 'tests': []}
     assert 'The autograder itself failed (exit code 127)' in results['output']
 
+
+
+def test_run_autograder_grades_a_repository_uploaded_inside_a_folder(tmp_path, autograder_zip):
+    """myrepo/exercises/*.py, two levels down, with files that are not exercise files beside them."""
+    root = autograder_root(tmp_path, autograder_zip, {})
+    shutil.copytree(ROOT / 'solutions', root / 'submission' / 'myrepo' / 'exercises',
+                    ignore=shutil.ignore_patterns('__pycache__'))
+    (root / 'submission' / 'myrepo' / 'README.md').write_text('my notes')
+    _, results = run_autograder(root)
+    assert results['score'] == FULL, results['output']
+    assert results['output'].startswith('How your submission was read:\n ! 1 file(s) that are not exercise files were '
+                                        'left out: myrepo/README.md'), results['output']
 
 @pytest.mark.skipif(os.geteuid() != 0, reason='only root can run student code as another user')
 def test_student_code_runs_unprivileged(tmp_path, autograder_zip):
@@ -177,9 +191,23 @@ def workflow_steps(text):
     return steps
 
 
-def test_github_classroom_workflow_grades_each_exercise(tmp_path):
-    result = run('export', 'github-classroom', '--out', tmp_path)
-    path = tmp_path / '.github' / 'workflows' / 'classroom.yml'
+@pytest.fixture(scope='module')
+def starter(tmp_path_factory):
+    """A student bundle, as `grade publish --out` writes it: the template repository of an assignment."""
+    from grader.publish.bundle import write_bundle
+    return Path(write_bundle(ROOT / 'solutions', tmp_path_factory.mktemp('classroom') / 'starter').folder)
+
+
+@pytest.fixture
+def template(starter, tmp_path):
+    """A fresh copy of the bundle for one test to write into."""
+    return Path(shutil.copytree(starter, tmp_path / 'starter'))
+
+
+@pytest.mark.counts
+def test_github_classroom_workflow_grades_each_exercise(template):
+    result = run('export', 'github-classroom', '--out', template)
+    path = template / '.github' / 'workflows' / 'classroom.yml'
     assert result.exit_code == 0 and str(path) in result.output
     text = path.read_text()
     assert '\t' not in text and '@' + 'STEPS@' not in text
@@ -195,9 +223,9 @@ def test_github_classroom_workflow_grades_each_exercise(tmp_path):
         assert reporter[f'{e.id.upper()}_RESULTS'] == f'"${{{{steps.{e.id}.outputs.result}}}}"'
 
 
-def test_a_workflow_command_exits_0_only_when_its_exercise_passes(tmp_path):
-    run('export', 'github-classroom', '--out', tmp_path)
-    command = workflow_steps((tmp_path / '.github/workflows/classroom.yml').read_text())[3]['command'].split()
+def test_a_workflow_command_exits_0_only_when_its_exercise_passes(tmp_path, template):
+    run('export', 'github-classroom', '--out', template)
+    command = workflow_steps((template / '.github/workflows/classroom.yml').read_text())[3]['command'].split()
     assert command[:3] == ['grade', 'check', 'derivatives']
     for folder, code in (('solutions', 0), ('exercises', 1)):
         shutil.copytree(ROOT / folder, tmp_path / folder / 'exercises')
@@ -206,18 +234,43 @@ def test_a_workflow_command_exits_0_only_when_its_exercise_passes(tmp_path):
         assert proc.returncode == code, proc.stdout
 
 
-def test_github_classroom_refuses_an_unsafe_install(tmp_path):
-    result = CliRunner().invoke(main, ['export', 'github-classroom', '--out', str(tmp_path), '--install', 'x; rm -rf ~'])
+def test_github_classroom_refuses_an_unsafe_install(template):
+    result = CliRunner().invoke(main, ['export', 'github-classroom', '--out', str(template), '--install', 'x; rm -rf ~'])
     assert result.exit_code == 2 and 'would not survive the workflow file' in result.output
-    assert not (tmp_path / '.github').exists()
+    assert not (template / '.github').exists()
 
 
-def test_an_out_that_cannot_be_written_is_a_clear_error(tmp_path):
+def test_github_classroom_writes_only_into_a_student_bundle(tmp_path, monkeypatch):
+    """Never into the repository that holds the solutions (the default --out is `.`), nor into what grades nothing."""
+    project = tmp_path / 'project'
+    for folder in ('solutions', 'exercises', 'grader'):
+        (project / folder).mkdir(parents=True)
+    (project / 'pyproject.toml').write_text('[project]\nname = "x"\n')
     (tmp_path / 'afile').write_text('x')
-    for args in (['gradescope', '--out', tmp_path / 'afile' / 'autograder.zip'], ['github-classroom', '--out', tmp_path / 'afile']):
+    (tmp_path / 'empty').mkdir()
+    (tmp_path / 'exercises-only' / 'exercises').mkdir(parents=True)
+    monkeypatch.chdir(project)
+    for args, message in [([], "'.' holds solutions/: the workflow would go into the repository that holds the solutions"),
+                          (['--out', str(project)], 'holds solutions/'),
+                          (['--out', str(tmp_path / 'afile')], f"there is no folder '{tmp_path / 'afile'}': write the student bundle"),
+                          (['--out', str(tmp_path / 'nothere')], f"there first (grade publish --out {tmp_path / 'nothere'})"),
+                          (['--out', str(tmp_path / 'empty')], 'is not a student bundle: it has no exercises/ for the workflow to grade'),
+                          (['--out', str(tmp_path / 'exercises-only')], 'holds no grader for the workflow to install (--install .)')]:
+        result = CliRunner().invoke(main, ['export', 'github-classroom', *args])
+        assert result.exit_code == 2 and message in ' '.join(result.output.split()), (args, result.output)
+    assert not list(tmp_path.rglob('.github')) and (tmp_path / 'afile').read_text() == 'x'
+    installed = CliRunner().invoke(main, ['export', 'github-classroom', '--out', str(tmp_path / 'exercises-only'),
+                                          '--install', 'git+https://github.com/you/grader@v1'])
+    assert installed.exit_code == 0 and (tmp_path / 'exercises-only' / '.github' / 'workflows' / 'classroom.yml').is_file()
+
+
+def test_an_out_that_cannot_be_written_is_a_clear_error(tmp_path, template):
+    (tmp_path / 'afile').write_text('x')
+    (template / '.github').write_text('x')
+    for args in (['gradescope', '--out', tmp_path / 'afile' / 'autograder.zip'], ['github-classroom', '--out', template]):
         result = CliRunner().invoke(main, ['export', *map(str, args)])
         assert result.exit_code == 1 and "Error: cannot write into" in result.output, result.output
-    assert (tmp_path / 'afile').read_text() == 'x'
+    assert (tmp_path / 'afile').read_text() == 'x' and (template / '.github').read_text() == 'x'
 
 
 def test_gradescope_options_reach_results_json_and_each_explanation_is_given_once(tmp_path):
@@ -272,3 +325,40 @@ def test_grade_check_gradescope_format_explains_a_misconception_once(tmp_path):
     assert (doc['output_format'], test['output_format'], test['visibility']) == ('text', 'text', 'visible')
     start = MISCONCEPTIONS['tanh_uses_input'].explanation[:60]
     assert test['output'].count(start) == 1 and 'and 2 more inputs fail the same way' in test['output'], test['output']
+
+
+def documented_lines(doc: Path, needle: str) -> list[str]:
+    """The lines of the doc's bash block that holds `needle`, as an instructor would paste them."""
+    blocks = re.findall(r'^```bash\n(.*?)^```', doc.read_text(), flags=re.S | re.M)
+    (block,) = [b for b in blocks if needle in b]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def run_documented(lines: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    """The lines run by bash in `cwd`, where `python` is this Python and `grade` is this project's grader."""
+    python = shlex.quote(sys.executable)
+    script = '\n'.join(['set -eu', f'python() {{ {python} "$@"; }}',
+                        f'grade() {{ PYTHONPATH={shlex.quote(str(ROOT))} {python} -m grader "$@"; }}', *lines])
+    env = {k: v for k, v in os.environ.items() if k not in ('PYTHONPATH', 'VIRTUAL_ENV')}
+    return subprocess.run(['bash', '-c', script], cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+
+
+def installed_grader(venv_python: Path) -> Path:
+    """Where that Python, run as the scripts run it (-I), imports the grader from."""
+    found = subprocess.run([str(venv_python), '-I', '-c', 'import grader; print(grader.__file__)'],
+                           capture_output=True, text=True, timeout=60, cwd='/')
+    return Path(found.stdout.strip())
+
+
+@pytest.mark.skipif(not shutil.which('unzip'), reason='the README unzips with the unzip program')
+def test_the_readmes_local_run_of_run_autograder_tests_the_zip_not_this_project(tmp_path):
+    """The README's lines, run as written: the zip's grader-src in a venv of its own, never this working copy."""
+    lines = documented_lines(ROOT / 'README.md', 'run_autograder')
+    assert not [line for line in lines if 'which python' in line], 'the project\'s Python imports this working copy'
+    shutil.copytree(ROOT / 'solutions', tmp_path / 'solutions', ignore=shutil.ignore_patterns('__pycache__'))
+    done = run_documented(lines, tmp_path)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    results = json.loads((tmp_path / 'try' / 'results' / 'results.json').read_text())
+    assert results['score'] == FULL and f'score {FULL}/{FULL}' in done.stdout, done.stdout[-2000:]
+    grader_file = installed_grader(tmp_path / 'try' / 'venv' / 'bin' / 'python')
+    assert grader_file.is_relative_to(tmp_path / 'try' / 'venv') and not grader_file.is_relative_to(ROOT), grader_file

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CLEAN_FAILURES = ('not_implemented', 'wrong')
 
 
+@pytest.mark.counts
 def test_solutions_get_full_marks():
     report = grade(ROOT / 'solutions')
     assert [e.status for e in report.exercises] == ['passed'] * len(catalog.load())
@@ -25,6 +26,7 @@ def test_solutions_get_full_marks():
     assert report.full_marks
 
 
+@pytest.mark.counts
 def test_untouched_stubs_fail_every_exercise_cleanly():
     report = grade(ROOT / 'exercises')
     assert report.score == 0 and not report.full_marks
@@ -37,6 +39,7 @@ def test_untouched_stubs_fail_every_exercise_cleanly():
     assert first.where == 'derivatives.py:7'
 
 
+@pytest.mark.counts
 @pytest.mark.parametrize('exercise', [e.id for e in catalog.load()])
 def test_each_stub_fails_its_own_exercise(tmp_path, exercise):
     """Solutions with only this exercise's marked regions stubbed: it reports 'not implemented yet'."""

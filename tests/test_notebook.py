@@ -108,6 +108,7 @@ def test_drawing_without_dot_shows_the_source_and_how_to_install(tmp_path, monke
         draw(None)
 
 
+@pytest.mark.counts
 def test_grade_check_notebook_full_marks_and_stubs(tmp_path):
     notebook(tmp_path)
     runner = CliRunner()

@@ -6,7 +6,8 @@ import pytest
 
 from grader.notebook import submission_from_notebook
 from grader.notebook.grading import grade_notebook
-from lecture_shaped import DATA, FIRST_VALUE, MANUAL, NEURON, NN, SOFTMAX, TOPO, TRAIN, VALUE, lecture_notebook, number, save
+from lecture_shaped import (DATA, EXERCISES, FIRST_VALUE, MANUAL, NEURON, NN, SOFTMAX, TOPO, TRAIN, VALUE, lecture_notebook,
+                            number, save)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,10 +16,11 @@ def statuses(graded) -> dict[str, str]:
     return {e.id: e.status for e in graded.report.exercises}
 
 
+@pytest.mark.counts
 def test_a_lecture_shaped_notebook_gets_full_marks_and_says_how_it_was_read(tmp_path):
     nb = lecture_notebook()
-    graded = grade_notebook(save(nb, tmp_path))
-    assert graded.report.full_marks, statuses(graded)
+    graded = grade_notebook(save(nb, tmp_path), EXERCISES)
+    assert graded.report.full_marks and [e.id for e in graded.report.exercises] == EXERCISES, statuses(graded)
     first, last, setup, topo = (number(nb, s) for s in (FIRST_VALUE, VALUE, nb.cells[1].source, TOPO))
     assert graded.problems == [
         f'Value is defined in cells {first} and {last}: graded the last, as running the notebook from the top does',

@@ -57,9 +57,10 @@ def test_the_setup_holds_the_image_context_info_json_and_a_guide(setup):
     assert options == {'enabled': True, 'image': 'course/mg:1', 'timeout': 90, 'enableNetworking': False,
                        'entrypoint': f'{ENTRYPOINT} --submission-seconds 75'}
     guide = (setup / 'README.md').read_text()
-    assert 'docker build --build-arg GRADING_USER=root -t course/mg:1 .' in guide and '"timeout": 90' in guide
+    assert 'docker build -f Containerfile --build-arg GRADING_USER=root -t course/mg:1 .' in guide and '"timeout": 90' in guide
 
 
+@pytest.mark.counts
 def test_solutions_score_1_and_every_test_has_what_prairielearn_shows(setup, tmp_path):
     root = grade_root(tmp_path, folder_files('solutions'))
     proc, results = run_entry(setup, root)
@@ -73,6 +74,7 @@ def test_solutions_score_1_and_every_test_has_what_prairielearn_shows(setup, tmp
     assert 'Isolation:' in results['output'] and proc.stdout.strip() == 'score 1.0'
 
 
+@pytest.mark.counts
 def test_the_stubs_score_0_with_feedback(setup, tmp_path):
     root = grade_root(tmp_path, folder_files('exercises'))
     proc, results = run_entry(setup, root)
@@ -119,14 +121,32 @@ def test_level_none_is_refused_unless_allowed(setup, tmp_path):
 
 
 @pytest.mark.parametrize('args, message', [
-    (['--timeout', '601'], 'between 1 and 600 seconds'),
-    (['--image', 'my image'], "'my image' is not an image name"),
+    (['--timeout', '601'], 'a timeout of 601 s is more than PrairieLearn allows: give at most 600 s'),
+    (['--timeout', '10'], "a timeout of 10 s leaves the student's code 0 s, once the grader has its 15 s"),
+    (['--timeout', '16'], "a timeout of 16 s leaves the student's code 1 s, once the grader has its 15 s to start and "
+                          'write the results: give at least 30 s, so that a check that runs out of time is still reported'),
+    (['--timeout', '29'], "leaves the student's code 14 s"),
+    (['--image', 'my image'], "'my image' is not an image name Docker accepts"),
+    (['--image', 'You/Micrograd-Grader:root'], "'You/Micrograd-Grader:root' is not an image name Docker accepts: Docker "
+                                               "takes only lowercase repository names ('you/micrograd-grader', not"),
+    (['--image', 'ghcr.io/course/mg:'], 'a tag is 1 to 128 letters'),
+    (['--image', 'mg@sha256:nothex'], 'the digest after @ must look like sha256:'),
     (['--exercise', 'backwards'], "unknown exercise 'backwards'. Did you mean: backward"),
 ])
 def test_prairielearn_refuses_what_it_cannot_honour(tmp_path, args, message):
     result = CliRunner().invoke(main, ['export', 'prairielearn', '--out', str(tmp_path / 'pl'), *args])
-    assert result.exit_code == 2 and message in result.output, result.output
+    assert result.exit_code == 2 and message in ' '.join(result.output.split()), result.output
     assert not (tmp_path / 'pl').exists()
+
+
+@pytest.mark.parametrize('timeout, image', [(30, 'ghcr.io/course/micrograd-grader:2025'), (600, 'localhost:5000/mg'),
+                                            (45, 'registry.example.com:8080/a__b/c-d.e@sha256:' + 'ab' * 32)])
+def test_the_least_timeout_and_any_name_docker_takes_are_accepted(tmp_path, timeout, image):
+    result = CliRunner().invoke(main, ['export', 'prairielearn', '--out', str(tmp_path / 'pl'), '--image', image,
+                                       '--timeout', str(timeout)])
+    assert result.exit_code == 0, result.output
+    options = json.loads((tmp_path / 'pl' / 'info.json').read_text())['externalGradingOptions']
+    assert options['image'] == image and options['entrypoint'].endswith(f'--submission-seconds {timeout - 15}')
 
 
 def test_the_setup_goes_only_into_a_new_or_empty_folder(tmp_path):
@@ -136,3 +156,20 @@ def test_the_setup_goes_only_into_a_new_or_empty_folder(tmp_path):
     assert result.exit_code == 2 and 'already exists and is not empty' in result.output
     assert [p.name for p in (tmp_path / 'taken').iterdir()] == ['keep.txt']
     assert shutil.which('bash'), 'the entry scripts are bash'
+
+
+def test_the_guides_local_run_tests_what_the_image_ships_not_this_project(tmp_path):
+    """docs/prairielearn.md's export, then its lines for a run on your machine, as written (no docker build)."""
+    from test_export import documented_lines, installed_grader, run_documented
+
+    guide = ROOT / 'docs' / 'prairielearn.md'
+    export = [line for line in documented_lines(guide, 'grade export prairielearn') if line.startswith('grade export')]
+    lines = documented_lines(guide, 'GRADE_ROOT=')
+    assert not [line for line in lines if 'which python' in line], 'the project\'s Python imports this working copy'
+    shutil.copytree(ROOT / 'solutions', tmp_path / 'solutions', ignore=shutil.ignore_patterns('__pycache__'))
+    done = run_documented(export + lines, tmp_path)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    results = json.loads((tmp_path / 'try' / 'results' / 'results.json').read_text())
+    assert results['score'] == 1.0 and results['gradable'] is True, results['message']
+    grader_file = installed_grader(tmp_path / 'try' / 'venv' / 'bin' / 'python')
+    assert grader_file.is_relative_to(tmp_path / 'try' / 'venv') and not grader_file.is_relative_to(ROOT), grader_file

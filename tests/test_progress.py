@@ -5,12 +5,14 @@ import pty
 import re
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from grader.batch.progress import Progress, Tick
+from interruptible import INTERRUPTIBLE
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSI = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]')
@@ -68,3 +70,77 @@ def test_grade_batch_on_a_terminal_draws_the_bar(tmp_path):
     assert proc.returncode == 0, stdout
     assert '2/2' in screen and re.search(r'ben \d+/\d+', screen) and 'ETA' in screen, screen
     assert b'Class summary: 2 submissions' in stdout
+
+
+def test_a_submission_name_or_note_cannot_draw_on_the_terminal():
+    """Names come from the class folder: an escape sequence or a line break is shown as its Python escape."""
+    for tty in (True, False):
+        stream = io.StringIO()
+        progress = Progress(stream, tty=tty)
+        progress(Tick('evil\x1b[2J\x1b[Hname', 85, 85, '', 1, 2, 0.5))
+        progress(Tick('two\nlines\r', 0, 85, 'not a folder\x1b[31m\nforged', 2, 2, 1.0))
+        progress.close()
+        shown = ANSI.sub('', stream.getvalue().replace('\x1b[2J', '<CLEAR>'))
+        assert '<CLEAR>' not in shown and '\x1b[H' not in stream.getvalue(), repr(stream.getvalue())
+        assert 'evil\\x1b[2J\\x1b[Hname 85/85' in shown and 'two\\nlines\\r not graded: not a folder forged' in shown, shown
+
+
+def screen(output: str) -> list[str]:
+    """What a terminal shows after `output`: the cursor moves, line erases and carriage returns rich uses, applied."""
+    lines, row, col = [''], 0, 0
+    for token in re.findall(r'\x1b\[[0-9;?]*[A-Za-z]|\r|\n|[^\x1b\r\n]', output):
+        if token == '\r':
+            col = 0
+        elif token == '\n':
+            row, col = row + 1, 0
+        elif token.startswith('\x1b['):
+            kind, number = token[-1], (token[2:-1].lstrip('?') or '1').split(';')[0]
+            if kind == 'A':
+                row = max(0, row - int(number))
+            elif kind == 'K':
+                lines[row] = '' if number == '2' else lines[row][:col]
+            elif kind == 'G':
+                col = int(number) - 1
+            continue
+        else:
+            lines[row] = lines[row][:col].ljust(col) + token + lines[row][col + 1:]
+            col += 1
+        lines += [''] * (row + 1 - len(lines))
+    return [line.rstrip() for line in lines]
+
+
+def test_after_ctrl_c_the_summary_is_not_drawn_under_a_stale_bar(tmp_path):
+    """A real `grade batch` with stdout and stderr on one terminal, as an instructor runs it, interrupted mid-class."""
+    klass = tmp_path / 'class'
+    for name in ('a', 'b', 'c'):
+        (klass / name).mkdir(parents=True)
+        (klass / name / 'derivatives.py').write_text('import time\ntime.sleep(1)\n' +
+                                                     (ROOT / 'solutions' / 'derivatives.py').read_text())
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, '-m', 'grader', 'batch', str(klass), '--out', str(tmp_path / 'out'),
+                             '--jobs', '1', '--allow-unisolated'], stdout=follower, stderr=follower, cwd=tmp_path,
+                            env={**os.environ, 'PYTHONPATH': str(ROOT), 'COLUMNS': '100'}, **INTERRUPTIBLE)
+    os.close(follower)
+    seen, deadline, sent = b'', time.monotonic() + 120, False
+    while time.monotonic() < deadline:
+        if not sent and b'1/3' in seen:
+            time.sleep(0.3)  # b is being graded
+            proc.send_signal(signal.SIGINT)
+            sent = True
+        if select.select([leader], [], [], 0.5)[0]:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        elif proc.poll() is not None:
+            break
+    proc.wait(timeout=60)
+    os.close(leader)
+    shown = screen(seen.decode('utf-8', 'replace'))
+    assert sent and proc.returncode == 130, shown
+    start = next(i for i, line in enumerate(shown) if line.startswith('Class summary'))
+    assert not [line for line in shown[:start] if line], f'left above the summary: {shown[:start]}'
+    assert any(line.startswith('Interrupted: 2 not graded yet') for line in shown[start:]), shown

@@ -16,6 +16,7 @@ SOLUTION = '''def f(x):
 '''
 
 
+@pytest.mark.counts
 def test_committed_exercises_are_exactly_what_publish_generates():
     files = published(ROOT / 'solutions')
     for name, text in files.items():
@@ -52,6 +53,7 @@ def test_bad_markers_name_the_file_and_line(text, problem):
         regions(text, 'bad.py')
 
 
+@pytest.mark.counts
 def test_every_region_names_a_catalog_exercise():
     from grader import catalog
     ids = {e.id for e in catalog.load()}
@@ -151,7 +153,7 @@ def test_an_interrupted_publish_leaves_every_file_whole(project, monkeypatch):
 
 def test_bad_input_gets_a_clear_message(project, tmp_path):
     result = run('publish', '--solutions', tmp_path / 'nothere', '--exercises', project / 'exercises')
-    assert result.exit_code == 1 and "there is no solutions folder" in result.output
+    assert result.exit_code == 2 and "there is no solutions folder" in result.output
     (project / 'solutions' / 'train.py').unlink()
     result = run('publish', '--solutions', project / 'solutions', '--exercises', project / 'exercises')
     assert result.exit_code == 1 and 'train.py is missing: the catalog lists train.py' in result.output

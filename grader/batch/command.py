@@ -36,12 +36,13 @@ def batch(submissions_dir: Path, out: Path, jobs: int | None, force: bool, allow
 
     progress = Progress(sys.stderr, sys.stderr.isatty())
     previous = signal.signal(signal.SIGTERM, _interrupt)
+    result: BatchResult | None = None
     try:
         result = run_batch(submissions_dir, out, jobs, force, limits, on_tick=progress, allow_unisolated=allow_unisolated)
     except BatchError as e:
         raise click.UsageError(str(e)) from None
     finally:
-        progress.close()
+        progress.close(keep=result is not None and not result.interrupted)
         signal.signal(signal.SIGTERM, previous)
     click.echo(closing_text(result, finish_command(submissions_dir, out, sys.argv[1:])))
     if result.interrupted:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from grader import catalog, clean, render
 from grader.atomic import TEMP_PREFIX, write_atomic
-from grader.batch.reports import BadReport, Outcome, load_stored, notebook_problems, results_json, stored
+from grader.batch.reports import BadReport, Outcome, load_stored, reading_notes, results_json, stored
 
 RESULTS, REPORT, FEEDBACK = 'results.json', 'report.json', 'feedback.txt'
 GRADES, SUMMARY = 'grades.csv', 'summary.txt'
@@ -53,7 +53,7 @@ def feedback(outcome: Outcome) -> str:
         return f'{name}: this submission could not be graded: {clean.line(outcome.note)}\nScore: 0/{report.max_score}\n'
     parts = [f'{name}: {report.score}/{report.max_score}', render.table(report, color=False)]
     if outcome.problems:
-        parts.append(notebook_problems(outcome.problems))
+        parts.append(reading_notes(outcome.problems))
     where = report.submission if report.submission.endswith('.ipynb') else 'exercises'  # as the student knows it
     parts += [render.details(e, False, where) for e in report.exercises if not e.passed and e.status != 'blocked']
     return '\n\n'.join(parts) + '\n'
@@ -75,6 +75,12 @@ def grades_csv(outcomes: dict[str, Outcome]) -> str:
         writer.writerow([clean.csv_cell(clean.name(name)), report.score, report.max_score,
                          *(points.get(i, 0) for i in ids), clean.csv_cell(note)])
     return buffer.getvalue()
+
+
+def is_batch_output(out: Path, names: list[str]) -> bool:
+    """Whether a folder holding these names was written by a batch: its grades, summary, or a graded submission."""
+    return bool({GRADES, SUMMARY, REGRADE} & set(names)) or any(
+        (out / name / RESULTS).is_file() or (out / name / REPORT).is_file() for name in names)
 
 
 def remove_partials(out: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
+from grader import clean
+
 if TYPE_CHECKING:
     from rich.progress import Progress as Bar, TaskID
 
@@ -34,8 +36,8 @@ def plain_line(t: Tick) -> str:
 
 
 def last_result(t: Tick) -> str:
-    """`alice 75/75`, or why alice could not be graded."""
-    return f'{t.name} ' + (f'not graded: {t.note}' if t.note else f'{t.score}/{t.max_score}')
+    """`alice 75/75`, or why alice could not be graded; the name is the class folder's, so it is shown escaped."""
+    return f'{clean.name(t.name)} ' + (f'not graded: {clean.line(t.note)}' if t.note else f'{t.score}/{t.max_score}')
 
 
 class Progress:
@@ -58,9 +60,12 @@ class Progress:
         else:
             self._bar.update(self._task, completed=tick.done, last=last_result(tick))
 
-    def close(self) -> None:
+    def close(self, keep: bool = True) -> None:
+        """Stop the live bar: its last state stays on screen when `keep`, else (after Ctrl-C) it is erased."""
         if self._bar is not None:
-            self._bar.stop()  # leaves the final bar on screen
+            # An interrupted bar is stale (it stopped mid-count), and the summary that follows says where the batch got.
+            self._bar.live.transient = not keep
+            self._bar.stop()
 
 
 def _live_bar(stream: TextIO) -> Bar:

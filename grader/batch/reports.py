@@ -16,7 +16,7 @@ class Outcome:
 
     report: Report
     note: str = ''
-    problems: list[str] = field(default_factory=list)  # what a notebook lacked
+    problems: list[str] = field(default_factory=list)  # how it was read: what a notebook lacked, what was left out
     fingerprint: str = ''  # of the files graded, so a rerun notices a changed submission
     graded_at: float = 0.0  # seconds since the epoch, so a rerun can finish an interrupted --force run
 
@@ -55,18 +55,18 @@ def unreadable_report(name: str, reason: str) -> Report:
 
 
 def results_json(outcome: Outcome) -> str:
-    """Gradescope's results.json; why grading failed, or what a notebook lacked, is the submission-wide output."""
+    """Gradescope's results.json; why grading failed, or how the submission was read, is the submission-wide output."""
     doc = json.loads(render.gradescope(outcome.report))
     if outcome.note:
         doc['output'] = f'This submission could not be graded: {clean.line(outcome.note)}'
     elif outcome.problems:
-        doc['output'] = notebook_problems(outcome.problems) + '\n\n' + doc['output']
+        doc['output'] = reading_notes(outcome.problems) + '\n\n' + doc['output']
     return json.dumps(doc, indent=2)
 
 
-def notebook_problems(problems: list[str]) -> str:
-    """What a notebook lacked, as the student reads it."""
-    return 'Your notebook:\n' + '\n'.join(f' ! {clean.line(p)}' for p in problems)
+def reading_notes(problems: list[str]) -> str:
+    """How the submission was read (what a notebook lacked, files left out, what was graded), as the student reads it."""
+    return 'How your submission was read:\n' + '\n'.join(f' ! {clean.line(p)}' for p in problems)
 
 
 def stored(outcome: Outcome) -> str:

@@ -8,8 +8,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from grader import catalog, clean
 from grader.atomic import write_atomic
-from grader.batch.outputs import GRADES, REGRADE, RESERVED, SUMMARY, grades_csv, load_finished, remove_partials, save
+from grader.batch.outputs import (GRADES, REGRADE, RESERVED, SUMMARY, grades_csv, is_batch_output, load_finished,
+                                  remove_partials, save)
 from grader.batch.progress import Tick
 from grader.batch.reports import Outcome, unreadable_report
 from grader.batch.submissions import BatchError, Entry, discover
@@ -50,12 +52,14 @@ def run_batch(submissions: Path, out: Path, jobs: int | None = None, force: bool
     plain rerun, and until then grades.csv keeps the earlier row of every submission not yet regraded.
     """
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
+    catalog.load()  # a catalog that cannot be read stops the batch here, not in every submission's row
     _check_apart(submissions, out)
     try:
         limits = replace(limits, isolation=for_the_record(limits.isolation, allow_unisolated))
     except SandboxError as e:
         raise BatchError(str(e)) from None
     entries = discover(submissions)
+    _check_out(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -136,6 +140,19 @@ def _grade_all(todo: list[Entry], out: Path, jobs: int, limits: Limits, prints: 
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         workers.close()
+
+
+def _check_out(out: Path) -> None:
+    """OUT is new, empty, or an earlier batch's: the batch never writes over files it did not make."""
+    try:
+        names = sorted(os.listdir(out)) if out.is_dir() else []
+    except OSError as e:
+        raise BatchError(f"cannot read the folder --out '{out}': {e.strerror}") from None
+    if not names or is_batch_output(out, names):
+        return
+    shown = ', '.join(clean.name(n) for n in names[:3]) + (f' and {len(names) - 3} more' if len(names) > 3 else '')
+    raise BatchError(f"--out '{out}' already holds files that no batch wrote ({shown}): choose a new folder, "
+                     'or the --out of an earlier batch to finish or update it')
 
 
 def _check_apart(submissions: Path, out: Path) -> None:

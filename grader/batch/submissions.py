@@ -27,7 +27,7 @@ class Prepared:
 
     folder: Path | None
     reason: str = ''
-    problems: tuple[str, ...] = ()  # what a notebook lacked, or what was left out, for the student's feedback
+    problems: tuple[str, ...] = ()  # how it was read (what a notebook lacked, what was left out), for the student
 
 
 def discover(root: Path) -> list[Entry]:
@@ -84,22 +84,56 @@ def _from_notebook(notebook: Path, target: Path) -> Prepared:
 
 
 def _checked(folder: Path) -> Prepared:
-    """The folder holding the Python files (the copy itself, or its only subfolder that has them)."""
-    holders = [folder] if _python_files(folder) else [d for d in sorted(folder.iterdir()) if d.is_dir() and _python_files(d)]
+    """The folder holding the Python files: the copy itself, its only subfolder that has them, or an exercises/ folder.
+
+    A notebook beside Python files is not graded, and the student is told so.
+    """
+    holder = _holder(folder)
     notebooks = sorted(folder.glob('*.ipynb'))
-    if not holders and len(notebooks) == 1:
+    if isinstance(holder, str):
+        return Prepared(None, holder)
+    if holder is None and len(notebooks) == 1:
         return _from_notebook(notebooks[0], folder.parent / 'from-notebook')
-    if not holders:
+    if holder is None and notebooks:
+        return Prepared(None, f'it holds {len(notebooks)} notebooks ({_listed(notebooks)}) and no Python files: '
+                              'one notebook must be chosen, so hand in only the one to grade')
+    if holder is None:
         return Prepared(None, 'no Python files: expected the exercise files (engine.py, nn.py, ...) or one notebook')
-    if len(holders) > 1 and any(d.name == 'exercises' for d in holders):
-        holders = [folder / 'exercises']  # a whole copy of the project, as a repository upload holds
-    if len(holders) > 1:
-        return Prepared(None, 'Python files in several folders (' + ', '.join(d.name for d in holders) + '): cannot tell which to grade')
-    for path in _python_files(holders[0]):
+    for path in _python_files(holder):
         reason = _undecodable(path)
         if reason:
             return Prepared(None, reason)
-    return Prepared(holders[0])
+    beside = sorted(set(notebooks) | set(holder.glob('*.ipynb')))
+    if not beside:
+        return Prepared(holder)
+    where = f' in {holder.relative_to(folder).as_posix()}' if holder != folder else ''
+    return Prepared(holder, problems=(f'graded the Python files{where}; {_listed(beside)} beside them '
+                                      f'{"was" if len(beside) == 1 else "were"} not graded (hand in the notebook alone '
+                                      'to grade it)',))
+
+
+def _holder(folder: Path) -> Path | str | None:
+    """Where the Python files are; a reason when that cannot be told; None when there are none."""
+    if _python_files(folder):
+        return folder
+    holders = [d for d in sorted(folder.iterdir()) if d.is_dir() and _python_files(d)]
+    if any(d.name == 'exercises' for d in holders):
+        return folder / 'exercises'  # a whole copy of the project, as a repository upload holds
+    # Deeper down (the copy holds only what the walk reached): a repository in a folder, as myrepo/exercises/.
+    nested = sorted(d for d in folder.rglob('exercises') if d.is_dir() and _python_files(d))
+    if len(nested) > 1:
+        shown = ', '.join(d.relative_to(folder).as_posix() for d in nested)
+        return f'exercise files in several exercises/ folders ({shown}): cannot tell which to grade'
+    if nested and (not holders or holders == [folder / nested[0].relative_to(folder).parts[0]]):
+        return nested[0]  # even beside a setup.py in the repository's top folder
+    if len(holders) > 1:
+        return 'Python files in several folders (' + ', '.join(d.name for d in holders) + '): cannot tell which to grade'
+    return holders[0] if holders else None
+
+
+def _listed(paths: list[Path]) -> str:
+    """Up to three names, and how many more."""
+    return ', '.join(p.name for p in paths[:3]) + (f' and {len(paths) - 3} more' if len(paths) > 3 else '')
 
 
 def _python_files(folder: Path) -> list[Path]:

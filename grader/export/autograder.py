@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from grader.atomic import write_atomic
-from grader.batch.reports import Outcome, notebook_problems
+from grader.batch.reports import Outcome, reading_notes
 from grader.batch.worker import Workers
 from grader.export.gradescope_results import GradescopeSettings, gradescope_document
 from grader.sandbox.isolation import SandboxError, for_the_record
@@ -26,10 +26,10 @@ def grade_submission(folder: Path, limits: Limits = Limits()) -> Outcome:
 
 
 def submission_note(outcome: Outcome) -> str:
-    """What the student reads about the submission as a whole: why it could not be graded, or what a notebook lacked."""
+    """What the student reads about the submission as a whole: why it could not be graded, or how it was read."""
     if outcome.note:
         return f'This submission could not be graded: {outcome.note}'
-    return notebook_problems(outcome.problems) if outcome.problems else ''
+    return reading_notes(outcome.problems) if outcome.problems else ''
 
 
 def load_settings(path: Path) -> GradescopeSettings:

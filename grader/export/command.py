@@ -68,7 +68,8 @@ def _visibilities(values: tuple[str, ...]) -> tuple[str, dict[str, str]]:
 @click.option('--image', default='you/micrograd-grader:root', show_default=True,
               help='The image name PrairieLearn pulls (build and push it from the folder written).')
 @click.option('--timeout', type=int, default=60, show_default=True,
-              help='Seconds PrairieLearn gives each grading job (at most 600); the grader stops student code first.')
+              help='Seconds PrairieLearn gives each grading job, 30 to 600; the grader stops student code 15 s '
+                   'before it.')
 @click.option('--exercise', 'exercises', multiple=True, help='Grade only this exercise (repeat it); default: all.')
 def prairielearn(out: Path, image: str, timeout: int, exercises: tuple[str, ...]) -> None:
     """Write PrairieLearn's external-grader setup: the image's build context, info.json and a guide."""
@@ -87,7 +88,8 @@ def image(out: Path) -> None:
     """Write the grading image's build context: a Containerfile, the grader (no solutions) and the entry scripts."""
     from grader.export.image import context_files
 
-    _write(out, context_files(), 'build it with `docker build -t NAME .` there (README.md says how to run it).')
+    _write(out, context_files(), 'build it with `docker build -f Containerfile -t NAME .` there, or `podman build -t NAME .` '
+           '(README.md says how to run it).')
 
 
 def _write(out: Path, files: dict, then: str) -> None:
@@ -104,16 +106,19 @@ def _write(out: Path, files: dict, then: str) -> None:
 
 @export.command(name='github-classroom')
 @click.option('--out', '-o', type=click.Path(path_type=Path), default=Path('.'), show_default=True,
-              help='The template repository to write .github/workflows/classroom.yml into.')
+              help='The student bundle (from grade publish --out) to write .github/workflows/classroom.yml into; '
+                   'never a folder that holds solutions/.')
 @click.option('--install', default='.', show_default=True,
               help='What the workflow installs the grader from (a pip requirement): the template repository '
                    'itself by default, or e.g. git+https://github.com/you/grader@v1.')
 def github_classroom(out: Path, install: str) -> None:
     """Write a GitHub Classroom workflow that grades every push and reports points per exercise."""
-    from grader.export.github_classroom import write_workflow
+    from grader.export.github_classroom import NotATemplate, write_workflow
 
     try:
         path = write_workflow(out, install)
+    except NotATemplate as e:
+        raise click.BadParameter(str(e), param_hint='--out') from None
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint='--install') from None
     except OSError as e:

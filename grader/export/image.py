@@ -9,17 +9,23 @@ from pathlib import Path
 from grader import catalog
 from grader.atomic import write_atomic
 from grader.export.gradescope import EXECUTABLE, PLAIN, SOURCE_DIR
+from grader.export.image_name import image_problem
 from grader.export.source import grader_source, template
 
 ENTRYPOINT = '/usr/local/bin/grade-prairielearn'  # where the Containerfile installs the entry script
 SCRIPTS = ('setup.sh', 'run_autograder', 'grade-prairielearn')
+CONTAINERFILE = 'Containerfile'  # podman finds it by this name; docker build needs `-f Containerfile`
 MAX_TIMEOUT = 600  # PrairieLearn's own ceiling
 GRADER_MARGIN = 15  # seconds the grader needs beyond the student's bound: start, pytest, results
+# A correct submission grades in about a second, but each check that runs out of time costs its own bound
+# (5 s): fifteen seconds let three of them be reported. That is PrairieLearn's default timeout of 30 s.
+MIN_SUBMISSION_SECONDS = 15
+MIN_TIMEOUT = GRADER_MARGIN + MIN_SUBMISSION_SECONDS
 
 
 def context_files() -> dict[str, tuple[bytes, int]]:
     """Path -> (bytes, permission bits): the Containerfile, the entry scripts and the grader's source."""
-    files = {'Containerfile': (template('Containerfile').encode(), PLAIN)}
+    files = {CONTAINERFILE: (template('Containerfile').encode(), PLAIN)}
     files.update({name: (template(name).encode(), EXECUTABLE) for name in SCRIPTS})
     files.update({f'{SOURCE_DIR}/{path}': (data, PLAIN) for path, data in grader_source().items()})
     files['README.md'] = (template('image.md').encode(), PLAIN)
@@ -28,13 +34,18 @@ def context_files() -> dict[str, tuple[bytes, int]]:
 
 def external_grading_options(image: str, timeout: int, exercises: list[str]) -> dict:
     """info.json's externalGradingOptions: the image, the entry script, the timeout, and no network."""
-    if not 1 <= timeout <= MAX_TIMEOUT:
-        raise ValueError(f'the timeout must be between 1 and {MAX_TIMEOUT} seconds (PrairieLearn allows no more)')
-    if not image or any(c.isspace() or c == '"' for c in image):
-        raise ValueError(f'{image!r} is not an image name such as you/micrograd-grader:1')
+    if timeout > MAX_TIMEOUT:
+        raise ValueError(f'a timeout of {timeout} s is more than PrairieLearn allows: give at most {MAX_TIMEOUT} s')
+    if timeout < MIN_TIMEOUT:
+        raise ValueError(f'a timeout of {timeout} s leaves the student\'s code {max(0, timeout - GRADER_MARGIN)} s, once '
+                         f'the grader has its {GRADER_MARGIN} s to start and write the results: give at least '
+                         f'{MIN_TIMEOUT} s, so that a check that runs out of time is still reported')
+    problem = image_problem(image)
+    if problem:
+        raise ValueError(f'{image!r} is not an image name Docker accepts: {problem}. Name it as in you/micrograd-grader:1')
     for exercise in exercises:
         catalog.get(exercise)  # UnknownExercise names the close ones
-    seconds = max(1, timeout - GRADER_MARGIN)  # the grader stops the student's code before PrairieLearn stops it
+    seconds = timeout - GRADER_MARGIN  # the grader stops the student's code before PrairieLearn stops it
     entrypoint = ' '.join([ENTRYPOINT, '--submission-seconds', str(seconds), *exercises])
     return {'externalGradingOptions': {'enabled': True, 'image': image, 'entrypoint': entrypoint,
                                        'timeout': timeout, 'enableNetworking': False}}

@@ -10,6 +10,7 @@ import tomlkit
 
 import grader
 import micrograd_ref
+from grader import catalog
 from grader.publish.bundle import INSTRUCTOR_ONLY
 
 if sys.version_info >= (3, 11):
@@ -28,6 +29,7 @@ def template(name: str) -> str:
 
 def grader_source() -> dict[str, bytes]:
     """Archive path -> bytes: both packages and a pyproject.toml that installs them; no caches, no instructor tools."""
+    catalog.load()  # a catalog that cannot be read is never shipped: CatalogError says what is wrong
     out: dict[str, bytes] = {}
     for package in PACKAGES:
         for path in sorted(package.rglob('*')):

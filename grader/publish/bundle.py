@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import micrograd_ref
-from grader import catalog
 from grader.catalog import PACKAGE_DIR
 from grader.publish.generate import PublishError, published, student_files
 from grader.publish.markers import BEGIN, END, STUB
+from grader.publish.project_files import gitignore, student_pyproject
+from grader.publish.readme import student_readme
 
 PROJECT_DIR = PACKAGE_DIR.parent
 IMAGE = re.compile(r'!\[[^\]]*\]\(([^)\s]+)\)')
@@ -20,21 +21,8 @@ INSTRUCTOR_ONLY = ('mutants', 'validation', 'scaffold.py', 'stubs')
 FORBIDDEN = ('solutions', 'tests', 'benchmarks', 'mutants')
 CONTRACT = Path('docs') / 'contract'  # what the checks read, which every stub links: the only docs students get
 
-README_HEAD = """# micrograd exercises
-
-Rebuild [micrograd](https://github.com/karpathy/micrograd), the tiny scalar autograd engine from
-*The spelled-out intro to neural networks and backpropagation*, one graded exercise at a time.
-
-## Set up
-
-```bash
-python -m venv .venv && . .venv/bin/activate && pip install -e .   # install (Python 3.10 to 3.13)
-grade                                                             # grade your work in exercises/
-```
-
-Drawing graphs as SVG or PNG also needs Graphviz's `dot` program (`apt-get install graphviz`,
-`brew install graphviz`, or <https://graphviz.org/download/>).
-"""
+class BundleTarget(PublishError):
+    """The folder named for the bundle cannot take it: it is not empty, or it is inside the grader."""
 
 
 @dataclass
@@ -49,9 +37,9 @@ def write_bundle(solutions: Path, out: Path, readme: Path = PROJECT_DIR / 'READM
     """Write a student bundle into `out`, which must be new or empty; check that no solution leaked."""
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise PublishError(f'{out} already exists and is not empty: choose a new folder for the bundle')
+        raise BundleTarget(f'{out} already exists and is not empty: choose a new folder for the bundle')
     if out.resolve().is_relative_to(PACKAGE_DIR):
-        raise PublishError(f'{out} is inside the grader package, which the bundle copies: choose a folder outside it')
+        raise BundleTarget(f'{out} is inside the grader package, which the bundle copies: choose a folder outside it')
     files = published(solutions)
     stubs = {name: files[name] for name in student_files()}
     pyproject = PROJECT_DIR / 'pyproject.toml'
@@ -82,7 +70,8 @@ def _fill(folder: Path, files: dict[str, str], stubs: dict[str, str], pyproject:
     shutil.copytree(PACKAGE_DIR, folder / 'grader', ignore=ignore)
     _write_all(folder / 'grader' / 'stubs', stubs)
     shutil.copytree(Path(micrograd_ref.__file__).parent, folder / 'micrograd_ref', ignore=ignore)
-    shutil.copy2(pyproject, folder / 'pyproject.toml')
+    (folder / 'pyproject.toml').write_text(student_pyproject(pyproject, folder), encoding='utf-8')
+    (folder / '.gitignore').write_text(gitignore(), encoding='utf-8')
     if (PROJECT_DIR / CONTRACT).is_dir():
         shutil.copytree(PROJECT_DIR / CONTRACT, folder / CONTRACT)
     (folder / 'README.md').write_text(_with_images(student_readme(readme), readme.parent, folder), encoding='utf-8')
@@ -92,27 +81,6 @@ def _write_all(folder: Path, files: dict[str, str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (folder / name).write_text(text, encoding='utf-8')
-
-
-def student_readme(readme: Path) -> str:
-    """The install commands, the catalog's exercises, then the project README's student-loop section (if any)."""
-    text = readme.read_text(encoding='utf-8') if readme.is_file() else ''
-    section = re.search(r'^## The student loop\n.*?(?=^## |\Z)', text, flags=re.S | re.M)
-    return README_HEAD + '\n' + exercise_list() + ('\n' + section.group(0).rstrip() + '\n' if section else '')
-
-
-def exercise_list() -> str:
-    """The exercises in the catalog's order: what each is, its points and the files it is written in."""
-    rows = [f"| `{e.id}` | {_markdown_text(e.title)} | {e.points} | {', '.join(f'`{f}`' for f in e.files)} |"
-            for e in catalog.load()]
-    total = sum(e.points for e in catalog.load())
-    return ('## The exercises\n\n'
-            f'{len(rows)} exercises, {total} points, in the lecture\'s order. `grade list` shows your progress.\n\n'
-            '| exercise | what you build | points | where |\n| --- | --- | --- | --- |\n' + '\n'.join(rows) + '\n')
-
-
-def _markdown_text(text: str) -> str:
-    return re.sub(r'([\\`*_|<>\[\]])', r'\\\1', text)
 
 
 def _with_images(text: str, source: Path, folder: Path) -> str:
