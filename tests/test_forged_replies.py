@@ -34,6 +34,17 @@ _forge({probe!r}, {change})
 NAN, INF = "float('nan')", "float('inf')"
 
 
+@pytest.fixture(autouse=True, params=['namespaces', 'uid'])
+def level(request, monkeypatch):
+    """Every forgery at both kernel levels: the parent's refusal must not depend on the level."""
+    from grader.sandbox import workspace
+    from grader.sandbox.isolation import why_not
+    if why_not(request.param):
+        pytest.skip(why_not(request.param))
+    monkeypatch.setattr(workspace, 'choose', lambda requested='auto': request.param)
+    return request.param
+
+
 def graded(tmp_path, file, probe, change, exercise):
     """The solutions, with `change` (the source of a function of the real result) forged into `probe`."""
     submission = make_submission(tmp_path)
@@ -46,10 +57,10 @@ def forged_feedback(report):
     return [c.feedback for e in report.exercises for c in e.checks if not c.passed]
 
 
-def test_a_harmless_forger_still_gets_full_marks(tmp_path):
+def test_a_harmless_forger_still_gets_full_marks(tmp_path, level):
     """The forging machinery itself changes nothing: every case below fails because of its change alone."""
     report = graded(tmp_path, 'nn.py', 'module', 'lambda r: r', 'nn')
-    assert report.full_marks, explain(report)
+    assert report.full_marks and report.isolation == level, explain(report)
 
 
 NN_FORGERIES = {

@@ -12,6 +12,7 @@ import pytest
 
 from grader import catalog
 from grader.batch.run import run_batch
+from grader.sandbox.isolation import why_not
 from grader.sandbox.limits import Limits
 from mutate import make_submission
 
@@ -22,22 +23,30 @@ FAKE_TOTAL = ("raise type('\\x1b[2J\\x1b[H\\x1b[32mTotal: 85/85\\x1b[0m\\r', (Ex
               "('\\x1b[1A\\rTotal: 85/85 \\x07')")
 
 
-def grade_cli(folder: Path, *args: str) -> subprocess.CompletedProcess:
+@pytest.fixture(params=['namespaces', 'uid'])
+def level(request):
+    """Each case at both kernel levels: what reaches the instructor must not depend on the level."""
+    if why_not(request.param):
+        pytest.skip(why_not(request.param))
+    return request.param
+
+
+def grade_cli(folder: Path, level: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, '-m', 'grader', 'check', 'derivatives', '--submission', str(folder),
-                           *args], capture_output=True, cwd=folder.parent,
+                           '--isolation', level, *args], capture_output=True, cwd=folder.parent,
                           env={**os.environ, 'PYTHONPATH': str(ROOT), 'PYTHONIOENCODING': 'utf-8'})
 
 
-def test_an_exception_name_with_escape_codes_cannot_paint_a_fake_total(tmp_path):
+def test_an_exception_name_with_escape_codes_cannot_paint_a_fake_total(tmp_path, level):
     folder = make_submission(tmp_path, [('derivatives.py', NUMERICAL, FAKE_TOTAL)])
-    done = grade_cli(folder)
+    done = grade_cli(folder, level)
     out = done.stdout.decode('utf-8')
     assert done.returncode == 1 and b'\x1b' not in done.stdout and b'\r' not in done.stdout and b'\x07' not in done.stdout
     totals = [line for line in out.splitlines() if line.startswith('Total:')]
     assert totals == ['Total: 3.33/5'], out  # only the real one starts a line
     assert '   your code raised Total: 85/85 :  Total: 85/85 \ufffd [derivatives.py:8]' in out  # on one indented line
     for fmt in ('json', 'gradescope'):
-        strings = _strings(json.loads(grade_cli(folder, '--format', fmt).stdout))
+        strings = _strings(json.loads(grade_cli(folder, level, '--format', fmt).stdout))
         assert not [s for s in strings if '\x1b' in s or '\r' in s or '\x07' in s], fmt
 
 
@@ -51,30 +60,30 @@ def _strings(data: object) -> list[str]:
     return []
 
 
-def test_a_lone_surrogate_in_an_error_message_and_in_printed_output_is_shown_escaped(tmp_path):
+def test_a_lone_surrogate_in_an_error_message_and_in_printed_output_is_shown_escaped(tmp_path, level):
     message = "raise ValueError('bad \\udc80 byte')"
     printed = ("import sys\n    sys.stdout.buffer.write(b'printed \\xed\\xb2\\x80 bytes\\n'); sys.stdout.flush()\n"
                "    while True:\n        pass")
     symmetric = 'return (f(x + h) - f(x - h)) / (2 * h)'
     folder = make_submission(tmp_path, [('derivatives.py', NUMERICAL, message), ('derivatives.py', symmetric, printed)])
-    done = grade_cli(folder, '--check-seconds', '1')
+    done = grade_cli(folder, level, '--check-seconds', '1')
     out = done.stdout.decode('utf-8')
     assert done.returncode == 1 and b'Traceback' not in done.stderr, done.stderr.decode('utf-8', 'replace')
     assert 'your code raised ValueError: bad \\udc80 byte' in out
-    report = json.loads(grade_cli(folder, '--check-seconds', '1', '--format', 'json').stdout)
+    report = json.loads(grade_cli(folder, level, '--check-seconds', '1', '--format', 'json').stdout)
     outputs = [c['feedback']['output'] for e in report['exercises'] for c in e['checks'] if c['feedback']]
     assert any('printed \ufffd\ufffd\ufffd bytes' in o for o in outputs), outputs
 
 
 @pytest.mark.counts
-def test_folder_names_cannot_forge_formulas_or_rows_in_grades_csv(tmp_path):
+def test_folder_names_cannot_forge_formulas_or_rows_in_grades_csv(tmp_path, level):
     klass = tmp_path / 'class'
     klass.mkdir()
     names = ['\tTAB', '\rCR', '=HYPERLINK("x")', '-2+3', 'two\nlines', 'ok']
     for name in names:
         (klass / name).mkdir()
         (klass / name / 'derivatives.py').write_text((ROOT / 'solutions' / 'derivatives.py').read_text())
-    run_batch(klass, tmp_path / 'out', jobs=1, limits=Limits(check_seconds=5))
+    run_batch(klass, tmp_path / 'out', jobs=1, limits=Limits(check_seconds=5, isolation=level))
     text = (tmp_path / 'out' / 'grades.csv').read_text()
     with open(tmp_path / 'out' / 'grades.csv', newline='') as f:
         rows = list(csv.reader(f))
