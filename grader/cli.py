@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from grader import catalog, render
+from grader import catalog
+from grader.feedback import render
 from grader.commands.graph import graph
 from grader.commands.instructor import add_instructor_commands
 from grader.commands.limits import limit_options
@@ -51,7 +52,7 @@ def check(exercises: tuple[str, ...], submission: Path | None, notebook: Path | 
         click.echo(render.text(report, color=use_color(color)))
     if graphs:
         from grader.commands.graph import drawn_text
-        from grader.graphs import draw_failing
+        from grader.feedback.graphs import draw_failing
         try:
             drawn = draw_failing(work.folder, report, graphs, limits)
         except OSError as e:
@@ -83,7 +84,7 @@ def list_(submission: Path | None, notebook: Path | None, color: bool | None, li
 def hint(exercise: str | None, submission: Path | None, notebook: Path | None, show_all: bool, reset: bool,
          limits: Limits) -> None:
     """Show the next hint for EXERCISE, or for the exercise you are on (each call reveals one more)."""
-    from grader import hints
+    from grader.loop import hints
 
     named = catalog.get(exercise_ids((exercise,))[0]) if exercise else None
     try:

@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from grader import catalog
-from grader.attribution import Locator
-from grader.cancel import Cancel, Cancelled
+from grader.feedback.attribution import Locator
+from grader.loop.cancel import Cancel, Cancelled
 from grader.catalog import Exercise
 from grader.plugin import FailFast
 from grader.results import CheckResult, Report

@@ -9,7 +9,8 @@ from typing import Callable
 
 import pytest
 
-from grader import catalog, clean
+from grader import catalog
+from grader.feedback import clean
 from grader.checking.student import CheckFailed, Student
 from grader.results import CheckResult, Feedback
 from grader.sandbox.runner import Sandbox

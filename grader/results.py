@@ -22,7 +22,7 @@ class Feedback:
 
     summary: str
     diagnosis: str = ''
-    misconception: str = ''  # a key of grader.misconceptions.MISCONCEPTIONS
+    misconception: str = ''  # a key of grader.feedback.misconceptions.MISCONCEPTIONS
     where: str = ''  # file:line in the student's code
     expression: str = ''
     diffs: list[NodeDiff] = field(default_factory=list)

@@ -56,7 +56,7 @@ MUTANTS_HEAD = '''# Known mistakes in {id}: each is the solution with a small pa
 #
 # [[mutant]]
 # id = "a_short_name"
-# misconception = "an id from grader/misconceptions.py"
+# misconception = "an id from grader/feedback/misconceptions.py"
 #
 # [[mutant.patch]]
 # file = "{file}"

@@ -14,7 +14,7 @@ for _p in (str(ROOT), str(TESTS)):
 
 from grader import catalog  # noqa: E402
 from grader.grading import grade  # noqa: E402
-from grader.misconceptions import MISCONCEPTIONS  # noqa: E402
+from grader.feedback.misconceptions import MISCONCEPTIONS  # noqa: E402
 from grader.results import ExerciseResult, Report  # noqa: E402
 from mutate import make_submission  # noqa: E402
 

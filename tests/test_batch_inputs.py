@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import render
+from grader.feedback import render
 from grader.batch import outputs
 from grader.batch.progress import Tick, eta, plain_line
 from grader.batch.reports import load_stored, report_from_dict, stored, unreadable_report

@@ -1,7 +1,7 @@
-"""grader.clean: what a submission wrote can never act on a terminal, a spreadsheet or a file."""
+"""grader.feedback.clean: what a submission wrote can never act on a terminal, a spreadsheet or a file."""
 from __future__ import annotations
 
-from grader import clean
+from grader.feedback import clean
 from grader.results import CheckResult, ExerciseResult, Feedback, Report
 
 FAKE_TOTAL = '\x1b[2J\x1b[H\x1b[32m ✓ all passed\x1b[0m\rTotal: 85/85\x07'

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from conftest import ALL_IDS, ROOT, explain, result
-from grader import catalog, render
+from grader import catalog
+from grader.feedback import render
 
 E, NN, TRAIN = 'engine.py', 'nn.py', 'train.py'
 CONTRACT = ROOT / 'docs' / 'contract'

@@ -1,4 +1,4 @@
-"""Tests for grader.drawing: the DOT source, colouring by expectations, and writing files."""
+"""Tests for grader.feedback.drawing: the DOT source, colouring by expectations, and writing files."""
 from __future__ import annotations
 
 import copy
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import drawing
-from grader.drawing import Drawing, draw, to_dot
+from grader.feedback import drawing
+from grader.feedback.drawing import Drawing, draw, to_dot
 
 NO_DOT = shutil.which('dot') is None
 
@@ -170,7 +170,7 @@ def test_legend_only_when_there_is_something_to_compare():
 def test_expected_values_go_only_to_unambiguous_labels():
     """A label of the student's own that repeats a recipe name must not borrow that node's expectation."""
     from grader.checking.recipe import Graph
-    from grader.graphs import with_expected
+    from grader.feedback.graphs import with_expected
 
     g = Graph()
     a = g.leaf(2.0, 'a')

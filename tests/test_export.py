@@ -275,7 +275,7 @@ def test_an_out_that_cannot_be_written_is_a_clear_error(tmp_path, template):
 
 def test_gradescope_options_reach_results_json_and_each_explanation_is_given_once(tmp_path):
     from batch_helpers import TANH
-    from grader.misconceptions import MISCONCEPTIONS
+    from grader.feedback.misconceptions import MISCONCEPTIONS
     from mutate import make_submission
 
     out = tmp_path / 'options.zip'
@@ -316,7 +316,7 @@ def test_gradescope_refuses_options_it_cannot_honour(tmp_path, args, message):
 
 def test_grade_check_gradescope_format_explains_a_misconception_once(tmp_path):
     from batch_helpers import TANH
-    from grader.misconceptions import MISCONCEPTIONS
+    from grader.feedback.misconceptions import MISCONCEPTIONS
     from mutate import make_submission
 
     result = run('check', 'local_backward', '--submission', make_submission(tmp_path, [TANH]), '--format', 'gradescope')

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from conftest import explain, misconceptions, result
-from grader import catalog, render
+from grader import catalog
+from grader.feedback import render
 from grader.results import Feedback
 
 E, NN, TRAIN = 'engine.py', 'nn.py', 'train.py'

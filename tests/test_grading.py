@@ -7,7 +7,8 @@ import pytest
 
 from batch_helpers import TANH
 from conftest import explain, result
-from grader import catalog, render, scoring
+from grader import catalog, scoring
+from grader.feedback import render
 from grader.grading import grade
 from grader.plugin import Collector
 from grader.sandbox.limits import Limits

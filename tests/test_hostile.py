@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import explain, result
-from grader import render
+from grader.feedback import render
 from grader.grading import grade
 from grader.sandbox.isolation import why_not
 from grader.sandbox.runner import Limits

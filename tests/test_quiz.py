@@ -14,7 +14,7 @@ from grader.checking.answers import letter_digests, number_digests
 from grader.checks import quiz
 from grader.cli import main
 from grader.grading import grade
-from grader.misconceptions import MISCONCEPTIONS
+from grader.feedback.misconceptions import MISCONCEPTIONS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -74,7 +74,7 @@ def test_unanswered_reads_as_not_answered_yet_with_the_line(tmp_path):
 
 def test_wrong_answers_show_beside_the_first_unanswered_one(tmp_path):
     """A quiz half answered shows its first empty answer, up to three wrong ones, and how many more fail."""
-    from grader import render
+    from grader.feedback import render
     report = grade(answered(tmp_path, q1='"B"', q2='138', q3='"a"', q4='"two"'), ['quiz'])
     text = render.details(report.exercises[0], color=False)
     shown = re.findall(r'^ ✗ (q\d+):', text, flags=re.MULTILINE)

@@ -1,5 +1,5 @@
 """Rendering is a pure function of the report: test the pieces a student reads."""
-from grader import render
+from grader.feedback import render
 from grader.results import Feedback
 
 
@@ -109,8 +109,8 @@ def test_one_more_failing_check_is_singular():
 
 
 def test_long_summaries_and_watch_lines_fold_to_the_width():
-    from grader.watch import Save, WatchState
-    from grader.watch_screen import screen
+    from grader.loop.watch import Save, WatchState
+    from grader.loop.watch_screen import screen
     slow = Feedback('your code did not finish in time (5 s per check) while printing 1.1G: printing that much is slow, '
                     'so print less (is a print inside a loop?) It was running backward().', where='engine.py:104',
                     expression='    print("x" * 100)', kind='timeout')

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from grader.cli import main
 from grader.grading import grade
-from grader.reset import ResetError, reset, splice
+from grader.loop.reset import ResetError, reset, splice
 from mutate import make_submission
 
 STUB = '''import math

@@ -157,7 +157,7 @@ def test_a_child_that_cannot_start_is_a_clear_error_and_leaks_no_pipe(tmp_path):
 
 
 def test_graphs_run_under_the_same_limits_as_the_grading(tmp_path, monkeypatch):
-    import grader.graphs
+    import grader.feedback.graphs
     import grader.grading
     seen = []
 
@@ -166,7 +166,7 @@ def test_graphs_run_under_the_same_limits_as_the_grading(tmp_path, monkeypatch):
             seen.append(limits)
             super().__init__(folder, limits, **kwargs)
 
-    monkeypatch.setattr(grader.graphs, 'Sandbox', Recording)
+    monkeypatch.setattr(grader.feedback.graphs, 'Sandbox', Recording)
     monkeypatch.setattr(grader.grading, 'Sandbox', Recording)
     sub = make_submission(tmp_path, [('engine.py', "            self.grad += (1 - t**2) * out.grad", "            self.grad += (1 - self.data**2) * out.grad")])
     result = CliRunner().invoke(main, ['check', 'local_backward', '-s', str(sub), '--graphs', str(tmp_path / 'drawn'),

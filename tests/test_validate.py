@@ -80,7 +80,7 @@ def test_each_bad_mutant_is_reported_with_what_was_expected_and_shown(tmp_path, 
     assert 'numerical_derivative is rise over run' in out, 'the feedback the student would read is shown'
     assert '3. [mutants] derivatives/stale\n   expected: a patch that applies to solutions/ exactly once' in out
     assert 'but found 0; has solutions/derivatives.py changed?' in out
-    assert '4. [mutants] derivatives/typo\n   expected: a misconception id from grader/misconceptions.py' in out
+    assert '4. [mutants] derivatives/typo\n   expected: a misconception id from grader/feedback/misconceptions.py' in out
 
 
 def test_a_stub_that_does_not_fail_its_exercise_is_reported(solutions):

@@ -12,9 +12,9 @@ import pytest
 
 from grader.notebook import build_notebook
 from grader.sandbox.limits import Limits
-from grader.watch import WatchState, watch
-from grader.watch_files import student_files_filter
-from grader.watch_screen import screen
+from grader.loop.watch import WatchState, watch
+from grader.loop.watch_files import student_files_filter
+from grader.loop.watch_screen import screen
 from mutate import SOLUTIONS, make_submission
 
 ONE_SIDED = '(f(x + h) - f(x)) / h'
@@ -185,7 +185,7 @@ def test_only_saves_that_can_change_a_grade_count():
 
 
 def test_screen_says_why_it_cannot_grade():
-    from grader.watch import Save
+    from grader.loop.watch import Save
     state = WatchState(Save(saved=['engine.py'], number=3), error='gone is not a folder of exercises')
     text = screen(state, 'gone', False)
     assert 'Could not grade: gone is not a folder of exercises' in text and 'Waiting for the next save' in text
@@ -193,7 +193,7 @@ def test_screen_says_why_it_cannot_grade():
 
 
 def test_screen_names_the_save_it_grades_and_nothing_else():
-    from grader.watch import Save
+    from grader.loop.watch import Save
     state = WatchState(Save(saved=['engine.py'], deleted=['nn.py'], number=2), pending=SCOPE)
     lines = screen(state, 'exercises', False).splitlines()
     assert lines[2].startswith('saved engine.py, deleted nn.py at ') and lines[2].endswith(': grading…')

@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from grader.watch_screen import CLEAR
+from grader.loop.watch_screen import CLEAR
 from mutate import make_submission
 from interruptible import INTERRUPTIBLE
 

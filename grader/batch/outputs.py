@@ -6,7 +6,8 @@ import io
 import json
 from pathlib import Path
 
-from grader import catalog, clean, render
+from grader import catalog
+from grader.feedback import clean, render
 from grader.atomic import TEMP_PREFIX, write_atomic
 from grader.batch.reports import BadReport, Outcome, load_stored, reading_notes, results_json, stored
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from grader import clean
+from grader.feedback import clean
 
 if TYPE_CHECKING:
     from rich.progress import Progress as Bar, TaskID

@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader import catalog, clean, render
+from grader import catalog
+from grader.feedback import clean, render
 from grader.results import CheckResult, ExerciseResult, Feedback, NodeDiff, Report
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from grader import catalog, clean
+from grader import catalog
+from grader.feedback import clean
 from grader.atomic import write_atomic
 from grader.batch.outputs import (GRADES, REGRADE, RESERVED, SUMMARY, grades_csv, is_batch_output, load_finished,
                                   remove_partials, save)

@@ -4,9 +4,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from grader import catalog, clean
+from grader import catalog
+from grader.feedback import clean
 from grader.batch.reports import Outcome
-from grader.misconceptions import MISCONCEPTIONS
+from grader.feedback.misconceptions import MISCONCEPTIONS
 from grader.results import CheckResult
 from grader.sandbox.levels import MEANING
 from grader.scoring import shown

@@ -6,7 +6,7 @@ import math
 from grader.checking import reference
 from grader.checking.recipe import Graph, children
 from grader.checking.student import CheckFailed, Student, cut
-from grader.misconceptions import MISCONCEPTIONS
+from grader.feedback.misconceptions import MISCONCEPTIONS
 from grader.results import Feedback, NodeDiff
 
 REL_TOL, ABS_TOL = 1e-6, 1e-9

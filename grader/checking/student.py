@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from grader import catalog
 from grader.checking import contract
-from grader.misconceptions import MISCONCEPTIONS
+from grader.feedback.misconceptions import MISCONCEPTIONS
 from grader.results import Feedback
 from grader.sandbox.limits import format_size
 from grader.sandbox.runner import Sandbox

@@ -2,7 +2,7 @@
 import pytest
 
 from grader.checking import CheckFailed, close, number_or_fail
-from grader.misconceptions import MISCONCEPTIONS
+from grader.feedback.misconceptions import MISCONCEPTIONS
 from grader.results import Feedback, NodeDiff
 from grader.sandbox.probe_functions import FUNCTIONS
 

@@ -12,7 +12,7 @@ import pytest
 from grader.checking import CheckFailed, close, name
 from grader.checking.compare import shown
 from grader.checking.model_pass import pass_differences
-from grader.misconceptions import MISCONCEPTIONS, UPDATE_LINE
+from grader.feedback.misconceptions import MISCONCEPTIONS, UPDATE_LINE
 from grader.results import Feedback, NodeDiff
 from grader.sandbox.probe_functions import XS, YS, set_params, structure
 from micrograd_ref.engine import Value

@@ -27,8 +27,8 @@ def graph(exercise: str | None, submission: Path | None, notebook: Path | None, 
     Every node shows its label, your data and grad, and the expected values where they differ;
     differing nodes are red.
     """
-    from grader import drawing
-    from grader.graphs import GraphError, failing_graph, lecture_graph
+    from grader.feedback import drawing
+    from grader.feedback.graphs import GraphError, failing_graph, lecture_graph
 
     ex_id = exercise_ids((exercise,))[0] if exercise else None
     work = find_work(submission, notebook)

@@ -11,7 +11,7 @@ from grader.commands.work import NOTEBOOK, clean, find_work
 
 if TYPE_CHECKING:  # nbformat is slow to import: only a notebook reset loads it
     from grader.notebook.reset import NotebookReset
-    from grader.reset import ResetResult
+    from grader.loop.reset import ResetResult
 
 
 def reset_text(result: ResetResult, folder: Path) -> str:
@@ -65,7 +65,7 @@ def reset(exercise: str, submission: Path | None, notebook: Path | None) -> None
     """Put back the stub of EXERCISE's functions only; your files are backed up first."""
     from grader.notebook.extract import NotebookError
     from grader.notebook.reset import reset_notebook
-    from grader.reset import ResetError, reset as reset_exercise
+    from grader.loop.reset import ResetError, reset as reset_exercise
 
     ex_id = exercise_ids((exercise,))[0]
     work = find_work(submission, notebook)

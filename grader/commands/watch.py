@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from grader import render
+from grader.feedback import render
 from grader.commands.limits import limit_options
 from grader.commands.options import COLOR, SUBMISSION, default_submission, use_color
 from grader.sandbox.limits import Limits
@@ -20,8 +20,8 @@ from grader.sandbox.limits import Limits
 @limit_options
 def watch(submission: Path | None, notebook: Path | None, color: bool | None, limits: Limits) -> None:
     """Re-grade whenever you save, showing the exercise you are on (Ctrl-C quits)."""
-    from grader.watch import watch as watching
-    from grader.watch_screen import CLEAR, screen
+    from grader.loop.watch import watch as watching
+    from grader.loop.watch_screen import CLEAR, screen
 
     if submission and notebook:
         raise click.UsageError('give --submission or --notebook, not both')

@@ -51,7 +51,7 @@ def grade_work(work: Work, ids: list[str] | None = None, limits: Limits = Limits
 
 def clean(text: str) -> str:
     """Text that names the student's files, with any control character in a name shown as �, line by line."""
-    from grader import clean as cleaning
+    from grader.feedback import clean as cleaning
 
     return cleaning.text(text)
 

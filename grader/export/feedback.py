@@ -5,9 +5,9 @@ import dataclasses
 import re
 import textwrap
 
-from grader import render
-from grader.feedback_text import folded
-from grader.misconceptions import MISCONCEPTIONS
+from grader.feedback import render
+from grader.feedback.text import folded
+from grader.feedback.misconceptions import MISCONCEPTIONS
 from grader.results import CheckResult, ExerciseResult
 
 FORMATS = ('text', 'md')

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from grader import clean
+from grader.feedback import clean
 from grader.export.feedback import FORMATS, exercise_text, fence
 from grader.results import Report
 from grader.sandbox.levels import describe

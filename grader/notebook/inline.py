@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import graphviz
 
-from grader.drawing import INSTALL, to_dot
+from grader.feedback.drawing import INSTALL, to_dot
 from grader.sandbox.probes import walk
 
 

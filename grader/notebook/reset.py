@@ -12,7 +12,7 @@ from grader.notebook import cells
 from grader.notebook.assemble import choose
 from grader.notebook.extract import code_cells
 from grader.notebook.python import MAGIC
-from grader.reset import BACKUPS, ResetError, backup, pristine_stub, shared_symbols, splice
+from grader.loop.reset import BACKUPS, ResetError, backup, pristine_stub, shared_symbols, splice
 
 
 @dataclass

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import html
 
-from grader import clean, render
+from grader.feedback import clean, render
 from grader.notebook.jupyter import NotebookCheck
 
 GREEN, RED, AMBER = '#1a7f37', '#c62828', '#b26a00'

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from grader import catalog
 from grader.grading import grade
-from grader.misconceptions import MISCONCEPTIONS
+from grader.feedback.misconceptions import MISCONCEPTIONS
 from grader.publish import MarkerError, PublishError, generate
 from grader.publish.markers import regions
-from grader.render import details
+from grader.feedback.render import details
 from grader.results import ExerciseResult, Report
 from grader.validation.mutants import Mutant, PatchError, load, make_submission, mutants_file
 
@@ -117,7 +117,7 @@ def check_mutant(solutions: Path, mutant: Mutant, dest: Path) -> list[Problem]:
     """The mutant fails its own exercise (not blocked), and the feedback explains its misconception."""
     subject = f'{mutant.exercise}/{mutant.id}'
     if mutant.misconception and mutant.misconception not in MISCONCEPTIONS:
-        return [Problem('mutants', subject, 'a misconception id from grader/misconceptions.py', mutant.misconception)]
+        return [Problem('mutants', subject, 'a misconception id from grader/feedback/misconceptions.py', mutant.misconception)]
     try:
         folder = make_submission(solutions, dest, mutant.patches)
     except PatchError as e:

@@ -7,8 +7,9 @@ from dataclasses import asdict
 
 import click
 
-from grader import catalog, clean
-from grader.feedback_text import (WIDTH, check_text, details, feedback_text, fold, folded, printed, sparkline,
+from grader import catalog
+from grader.feedback import clean
+from grader.feedback.text import (WIDTH, check_text, details, feedback_text, fold, folded, printed, sparkline,
                                   start_in, wrap)
 from grader.results import ExerciseResult, Report
 from grader.sandbox.levels import describe

@@ -24,7 +24,7 @@ class Server:
     """Grades requests from a queue; cancel(id) stops that run if it is the one going, or before it starts."""
 
     def __init__(self) -> None:
-        from grader.cancel import Cancel
+        from grader.loop.cancel import Cancel
 
         self.requests: queue.Queue = queue.Queue()
         self.cancel = Cancel()
@@ -52,7 +52,7 @@ class Server:
 
     def serve(self, limits: object, replies: TextIO) -> None:
         """Grade the queued requests in order, each answered with one JSON line: a report, an error or 'cancelled'."""
-        from grader.cancel import Cancelled
+        from grader.loop.cancel import Cancelled
 
         while (request := self.requests.get()) is not None:
             with self._lock:
@@ -91,7 +91,7 @@ class Server:
     def _staged(self, folder: Path, request: dict, limits: object, partial: Callable[[dict], None], name: str,
                 problems: list[str]) -> dict:
         """Grade the folder, the exercises `first` first; each report named `name` (a notebook) if given."""
-        from grader.watch_grading import grade_in_stages
+        from grader.loop.watch_grading import grade_in_stages
 
         def reply(report: Report) -> dict:
             report.submission = name or report.submission

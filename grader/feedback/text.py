@@ -6,8 +6,9 @@ import textwrap
 
 import click
 
-from grader import catalog, clean
-from grader.misconceptions import MISCONCEPTIONS
+from grader import catalog
+from grader.feedback import clean
+from grader.feedback.misconceptions import MISCONCEPTIONS
 from grader.results import CheckResult, ExerciseResult, Feedback
 from grader.scoring import checks_by_name
 

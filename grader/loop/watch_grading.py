@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Callable
 
 from grader import catalog
-from grader.attribution import Locator
-from grader.cancel import Cancel
+from grader.feedback.attribution import Locator
+from grader.loop.cancel import Cancel
 from grader.catalog import Exercise
 from grader.grading import GradingError, run_checks
 from grader.plugin import FailFast

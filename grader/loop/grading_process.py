@@ -22,7 +22,7 @@ import grader
 from grader.sandbox.limits import Limits
 
 GRADER_ROOT = str(Path(grader.__file__).resolve().parent.parent)
-LAUNCH = f'import sys; sys.path.insert(0, {GRADER_ROOT!r}); from grader.grading_server import main; main()'
+LAUNCH = f'import sys; sys.path.insert(0, {GRADER_ROOT!r}); from grader.loop.grading_server import main; main()'
 GRACE_SECONDS = 3.0  # a cancelled run that has not stopped by then is killed with its process
 
 Reply = dict  # {'id', and 'report' (+ 'problems', and 'partial' before the last) or 'error' or 'cancelled'}

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from grader import catalog
-from grader.reset import BACKUPS
+from grader.loop.reset import BACKUPS
 
 
 @dataclass

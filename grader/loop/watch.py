@@ -15,10 +15,10 @@ from pathlib import Path
 
 from grader import catalog
 from grader.batch.reports import BadReport, report_from_dict
-from grader.grading_process import GradingProcess
+from grader.loop.grading_process import GradingProcess
 from grader.results import Report
 from grader.sandbox.limits import Limits
-from grader.watch_files import Changes, watch_files
+from grader.loop.watch_files import Changes, watch_files
 
 
 @dataclass

@@ -5,10 +5,11 @@ import time
 
 import click
 
-from grader import catalog, clean, render
-from grader.feedback_text import WIDTH, fold
+from grader import catalog
+from grader.feedback import clean, render
+from grader.feedback.text import WIDTH, fold
 from grader.results import ExerciseResult, Report
-from grader.watch import Save, WatchState
+from grader.loop.watch import Save, WatchState
 
 CLEAR = '\x1b[H\x1b[2J\x1b[3J'  # home, clear the screen, and clear the scrollback, so nothing older is left
 

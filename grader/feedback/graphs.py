@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import drawing, render
+from grader.feedback import drawing, render
 from grader.checking import reference
 from grader.checking.compare import close
 from grader.checking.recipe import Graph

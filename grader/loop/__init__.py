@@ -1,0 +1,1 @@
+"""The student loop: watch, the warm grading process behind it, reset and hints."""
