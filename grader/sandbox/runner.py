@@ -8,7 +8,7 @@ from pathlib import Path
 from grader.sandbox.limits import Limits, format_size
 from grader.sandbox.process import UNREADABLE, Child, ChildFailure
 from grader.sandbox.replies import SHAPES, conforms
-from grader.sandbox.snapshot import SandboxFileError, left_out, read_submitted
+from grader.sandbox.snapshot import SandboxFileError, fingerprint, left_out, read_submitted
 from grader.sandbox.workspace import SandboxError, prepare
 
 __all__ = ['Limits', 'Reply', 'Sandbox', 'SandboxError', 'SandboxFileError']
@@ -48,6 +48,7 @@ class Sandbox:
         self._submission_deadline = time.monotonic() + limits.submission_seconds
         self._output_mark = 0
         self._spent = 0  # bytes of answers from children that are gone
+        self._fingerprint: bytes | None = None
         if start:
             self.start()
 
@@ -83,6 +84,12 @@ class Sandbox:
         """A file of the submission as it was handed in, from the parent's own snapshot: None if missing;
         SandboxFileError if it is not a regular file, is larger than max_bytes or is not UTF-8."""
         return read_submitted(self._workspace.snapshot, name, max_bytes)
+
+    def fingerprint(self) -> bytes:
+        """A digest of the submission's files: inputs drawn from it cannot be looked up by the code it holds."""
+        if self._fingerprint is None:
+            self._fingerprint = fingerprint(self._workspace.snapshot)
+        return self._fingerprint
 
     def request(self, probe: str, args: dict, modules: tuple[str, ...]) -> Reply:
         """Ask the child to run a probe that needs the given student modules."""

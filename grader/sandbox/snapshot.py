@@ -2,6 +2,7 @@
 runs, and read back by the checks. Regular files only, never through a link, size-capped."""
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -92,3 +93,12 @@ def _read_capped(path: Path, name: str, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise SandboxFileError(f'{name} is too large (over {format_size(max_bytes, exact=False)})')
     return data
+
+
+def fingerprint(snapshot: Path) -> bytes:
+    """A digest of every file the child can see: what a submission cannot know of itself in advance."""
+    digest = hashlib.sha256()
+    for path in sorted(snapshot.iterdir()):
+        digest.update(f'{path.name}\0{path.stat().st_size}\0'.encode('utf-8', 'surrogateescape'))
+        digest.update(path.read_bytes())
+    return digest.digest()
