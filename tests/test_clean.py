@@ -36,6 +36,15 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised():
     assert clean.csv_cell('plain') == 'plain'
 
 
+def test_no_two_names_are_shown_alike():
+    """A name spelled as another is escaped would otherwise read the same, in grades.csv and on screen."""
+    assert clean.name('\tbob') == '\\tbob' and clean.name('\\tbob') == '\\\\tbob'
+    assert clean.csv_cell('=sum') == "'=sum" and clean.csv_cell("'=sum") == "''=sum"
+    names = ['\tbob', '\\tbob', '=sum', "'=sum", "'", "''", 'a\\b', 'a\x1bb', 'a\\x1bb']
+    cells = [clean.csv_cell(clean.name(n)) for n in names]
+    assert len(set(cells)) == len(names), cells
+
+
 def test_deep_cleans_every_string_of_a_report_and_leaves_the_rest():
     fb = Feedback('your code raised \x1b[31mFake\x1b[0m: x', output='\udc80', diffs=[])
     report = Report('sub\x07', [ExerciseResult('a', 'A', 1.5, 5, 'failed', [CheckResult('c', False, fb, 2.0)])])

@@ -79,7 +79,8 @@ def test_a_lone_surrogate_in_an_error_message_and_in_printed_output_is_shown_esc
 def test_folder_names_cannot_forge_formulas_or_rows_in_grades_csv(tmp_path, level):
     klass = tmp_path / 'class'
     klass.mkdir()
-    names = ['\tTAB', '\rCR', '=HYPERLINK("x")', '-2+3', 'two\nlines', 'ok']
+    # The last two are spelled as the first and third are written: the column must still tell them apart.
+    names = ['\tTAB', '\rCR', '=HYPERLINK("x")', '-2+3', 'two\nlines', 'ok', '\\tTAB', "'=HYPERLINK(\"x\")"]
     for name in names:
         (klass / name).mkdir()
         (klass / name / 'derivatives.py').write_text((ROOT / 'solutions' / 'derivatives.py').read_text())
@@ -89,7 +90,8 @@ def test_folder_names_cannot_forge_formulas_or_rows_in_grades_csv(tmp_path, leve
         rows = list(csv.reader(f))
     assert len(rows) == len(names) + 1, text  # no row forged by a line break in a name
     cells = sorted(row[0] for row in rows[1:])
-    assert cells == sorted(['\\tTAB', '\\rCR', "'=HYPERLINK(\"x\")", "'-2+3", 'two\\nlines', 'ok'])
+    assert cells == sorted(['\\tTAB', '\\rCR', "'=HYPERLINK(\"x\")", "'-2+3", 'two\\nlines', 'ok', '\\\\tTAB',
+                            "''=HYPERLINK(\"x\")"])
     for cell in cells:
         assert not cell.startswith(('=', '+', '-', '@', '\t', '\r')), cell
     summary = (tmp_path / 'out' / 'summary.txt').read_text()

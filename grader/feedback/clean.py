@@ -52,10 +52,13 @@ def line(value: object) -> str:
 
 
 def name(value: object) -> str:
-    """A file or folder name: every character that is not safe is written as its Python escape (\\t, \\x1b, \\udc80)."""
+    """A file or folder name: every character that is not safe is written as its Python escape (\\t, \\x1b, \\udc80),
+    and a backslash as two, so that no two names are shown alike."""
     out = []
     for c in str(value):
-        if '\ud800' <= c <= '\udfff':
+        if c == '\\':
+            out.append('\\\\')
+        elif '\ud800' <= c <= '\udfff':
             out.append(f'\\u{ord(c):04x}')
         elif _unsafe(c) or c in _LINE_BREAKS:
             escaped = repr(c)[1:-1]
@@ -66,9 +69,10 @@ def name(value: object) -> str:
 
 
 def csv_cell(value: object) -> str:
-    """A grades.csv cell: cleaned, and with a leading ' when a spreadsheet would run it as a formula."""
+    """A grades.csv cell: cleaned, and with a leading ' when a spreadsheet would run it as a formula, or when it
+    starts with ' already (so that dropping one leading ' always gives the value back)."""
     cell = text(value).replace('\n', ' ')
-    return "'" + cell if cell.startswith(FORMULA_START) or cell.lstrip().startswith(FORMULA_START) else cell
+    return "'" + cell if cell.startswith((*FORMULA_START, "'")) or cell.lstrip().startswith(FORMULA_START) else cell
 
 
 def deep(value: T) -> T:
