@@ -18,6 +18,7 @@ import pytest
 import grader
 from grader.sandbox.isolation import why_not
 from grader.sandbox.runner import Limits, Sandbox
+from grader.sandbox.workspace import PROCESSES
 from mutate import make_submission
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,7 +188,10 @@ attempt('forks', spawn)
         uid = sandbox._workspace.uid
         r, reply = run(sandbox)
         if uid is not None:
-            assert _processes_of(uid), 'the forks did not run'
+            running = _processes_of(uid)
+            assert running, 'the forks did not run'
+            # Each process may hold --memory, so the cap on processes bounds the submission's memory too.
+            assert len(running) < PROCESSES, running
     assert reply.ok and r['forks'] == 'BlockingIOError', r
     if uid is not None:
         assert _processes_of(uid) == [], 'a process of the sandbox survived it'

@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 CHILD_FILES = ('child.py', 'probes.py', 'probe_functions.py', 'guard.py', 'confine.py')
 PYTHON_FLAGS = ['-I', '-S', '-B', '-X', 'utf8']
 MAX_ENTRIES = 1000  # files a submission's code may create while it is graded
-PROCESSES = 16  # processes and threads of a fresh uid: --memory holds for each, so this bounds the sum too
+PROCESSES = 6  # processes and threads of a fresh uid: --memory holds for each process, so this bounds the sum too
 
 __all__ = ['SandboxError', 'Workspace', 'disk_use', 'prepare']
 
