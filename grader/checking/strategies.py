@@ -70,14 +70,12 @@ def smoke_graph(ops: tuple[str, ...], finish: str) -> Graph:
 
 
 def check_random_graphs(student, ops: tuple[str, ...], finish: str = 'drive') -> None:
-    """A smoke graph first, then Hypothesis's random graphs, shrunk to the smallest that fails.
-
-    The graphs are drawn from a seed of the submission's own files: the same graphs on every run of
-    the same files, but none that code could carry a table of answers for."""
+    """A smoke graph first, then Hypothesis's random graphs, shrunk to the smallest that fails."""
     from grader.checking.compare import expect_graph
 
     expect_graph(student, smoke_graph(ops, finish))
 
+    # Seeded from the submission's files: the same graphs on every run, but none code could carry answers for.
     @seed(student.seed(f'graphs {" ".join(ops)} {finish}'))
     @CHECK_SETTINGS
     @given(graph=graphs(ops, finish))

@@ -43,8 +43,8 @@ class Student:
         raise CheckFailed(feedback)
 
     def seed(self, label: str) -> int:
-        """A seed below 10**6 drawn from the submission's own files: the same on every run of the same files,
-        yet no code can carry a table of answers for it, since adding the table changes the seed."""
+        """A seed below 10**6 from the submission's files: the same for the same files, unknowable to code in them."""
+        # Code that carried a table of answers for its seeds would change the files, and so the seeds.
         digest = hashlib.sha256(self.sandbox.fingerprint() + f'\0{self.exercise}\0{label}'.encode()).digest()
         return int.from_bytes(digest[:8], 'big') % 10 ** 6
 

@@ -58,8 +58,7 @@ def starting_weights(seed):
 
 
 def fresh_seed(student, label, converging=False):
-    """A seed the submission cannot know in advance; with converging, one from whose start the lecture's loop
-    gets below 0.1."""
+    """A seed the submission cannot know in advance; converging: one the lecture's loop gets below 0.1 from."""
     for k in range(100):  # about 98% of starts converge
         seed = student.seed(f'{label} {k}')
         if not converging or loss_of(replay(starting_weights(seed))[1]) < 0.1:

@@ -52,8 +52,8 @@ def line(value: object) -> str:
 
 
 def name(value: object) -> str:
-    """A file or folder name: every character that is not safe is written as its Python escape (\\t, \\x1b, \\udc80),
-    and a backslash as two, so that no two names are shown alike."""
+    """A file or folder name: each unsafe character as its Python escape (\\t, \\x1b, \\udc80), and \\ as two."""
+    # Escaping the backslash too keeps names apart: a TAB and a literal backslash-t never read alike.
     out = []
     for c in str(value):
         if c == '\\':
@@ -69,8 +69,8 @@ def name(value: object) -> str:
 
 
 def csv_cell(value: object) -> str:
-    """A grades.csv cell: cleaned, and with a leading ' when a spreadsheet would run it as a formula, or when it
-    starts with ' already (so that dropping one leading ' always gives the value back)."""
+    """A grades.csv cell: cleaned, with a leading ' where a spreadsheet would run a formula or a ' starts it."""
+    # A ' of its own gets another, so dropping one leading ' always gives the value back.
     cell = text(value).replace('\n', ' ')
     return "'" + cell if cell.startswith((*FORMULA_START, "'")) or cell.lstrip().startswith(FORMULA_START) else cell
 
