@@ -199,7 +199,7 @@ def trained(initial, final):
 
 @pytest.mark.parametrize('start', [1, 2])
 def test_training_converges(student, start):
-    """training from starting weights drawn at grading time brings the loss below 0.1"""
+    """training from two more starts of the grader's choosing brings the loss below 0.1"""
     seed = fresh_seed(student, f'converges {start}', converging=True)
     initial, losses, final, text = run_training(student, seed)
     before, after = loss_of(initial), loss_of(final) if all(map(math.isfinite, flat(final))) else math.inf
