@@ -24,8 +24,9 @@ def read_submitted(folder: Path, name: str, max_bytes: int) -> str | None:
     if '/' in name or name in ('', '.', '..'):
         raise ValueError(f'not a plain file name: {name!r}')
     if not os.path.lexists(Path(folder) / name):
-        if left_out(folder, name):
-            raise SandboxFileError(f'{name} is {left_out(folder, name)}')
+        why = left_out(folder, name)
+        if why:
+            raise SandboxFileError(f'{name} is {why}')
         return None
     data = _read_capped(Path(folder) / name, name, max_bytes)
     try:
