@@ -48,7 +48,7 @@ def test_a_real_escape_from_the_audit_hook_is_still_cleaned_up(tmp_path, level):
     sleeper = f"import time\nout.close()\nif os.fork(): os._exit(0)\nos.setsid()\ntime.sleep(300)  # {marker}"
     sub = derivative_returning(tmp_path, '14.0', before=f'escape({sleeper!r})')
     (sub / 'derivatives.py').write_text(ESCAPE + '\n' + (sub / 'derivatives.py').read_text())
-    with Sandbox(sub, Limits(isolation=level, check_seconds=1.0)) as sandbox:
+    with Sandbox(sub, Limits(isolation=level, check_seconds=5.0)) as sandbox:
         sandbox.begin_check()
         reply = sandbox.request('call', CALL, ('derivatives',))
         escaped = processes_mentioning(marker)

@@ -21,7 +21,8 @@ from grader.sandbox.workspace import SandboxError, Workspace
 from hostile.processes import children_of_this_process
 from mutate import make_submission
 
-FAST = Limits(check_seconds=1.0, submission_seconds=30.0)
+FAST = Limits(check_seconds=1.0, submission_seconds=30.0)  # where running out of time is the point
+STEADY = Limits(check_seconds=5.0, submission_seconds=30.0)  # elsewhere: a loaded machine must not time out
 MUL = "        out = Value(self.data * other.data, (self, other), '*')"
 DERIVATIVE = '    return (f(x + h) - f(x)) / h'
 CALL = {'module': 'derivatives', 'function': 'numerical_derivative', 'args': [{'f': 'lecture'}, 3.0, 0.001]}
@@ -49,7 +50,7 @@ def test_loop_in_a_method_times_out_and_grading_goes_on(tmp_path):
 
 def test_sandbox_restarts_after_a_crash(tmp_path):
     sub = make_submission(tmp_path, [('derivatives.py', DERIVATIVE, '    import os; os._exit(3)')])
-    with Sandbox(sub, FAST) as sandbox:
+    with Sandbox(sub, STEADY) as sandbox:
         crashed = sandbox.request('call', CALL, ('derivatives',))
         sandbox.begin_check()
         fine = sandbox.request('call', dict(CALL, function='symmetric_derivative'), ('derivatives',))
@@ -130,7 +131,7 @@ LOSS = {'module': 'derivatives', 'function': 'numerical_derivative', 'inputs': [
 
 def test_the_sandbox_refuses_a_forged_reply_whoever_asks(tmp_path):
     sub = derivative_returning(tmp_path, '14.0', before=FORGE)
-    with Sandbox(sub, FAST) as sandbox:  # as `grade graph` asks: straight from the sandbox
+    with Sandbox(sub, STEADY) as sandbox:  # as `grade graph` asks: straight from the sandbox
         reply = sandbox.request('loss', LOSS, ('derivatives',))
     assert not reply.ok and reply.error['kind'] == 'protocol', reply
     assert reply.error['message'].endswith('(an answer of the wrong shape)')
@@ -138,7 +139,7 @@ def test_the_sandbox_refuses_a_forged_reply_whoever_asks(tmp_path):
 
 def test_a_forged_reply_reads_as_the_students_doing(tmp_path):
     sub = derivative_returning(tmp_path, '14.0', before=FORGE)
-    with Sandbox(sub, FAST) as sandbox:
+    with Sandbox(sub, STEADY) as sandbox:
         sandbox.begin_check()
         with pytest.raises(CheckFailed) as failed:
             Student(sandbox, 'derivatives').run('loss', LOSS, ('derivatives',))
@@ -152,7 +153,7 @@ def test_a_child_that_cannot_start_is_a_clear_error_and_leaks_no_pipe(tmp_path):
     bogus = Runtime('/nonexistent/python', (), (), (), (3, 11))
     workspace = Workspace('none', tmp_path, str(tmp_path), tmp_path, None, bogus)
     with pytest.raises(SandboxError, match=r'could not start the sandbox \(/nonexistent/python\)'):
-        Child(workspace, FAST)
+        Child(workspace, STEADY)
     assert len(os.listdir('/proc/self/fd')) == before
 
 
@@ -198,7 +199,7 @@ def test_an_exercise_file_that_is_a_link_is_left_out_and_says_so(tmp_path):
     (tmp_path / 'elsewhere.py').write_text((sub / 'derivatives.py').read_text())
     (sub / 'derivatives.py').unlink()
     (sub / 'derivatives.py').symlink_to(tmp_path / 'elsewhere.py')
-    report = grade(sub, ['derivatives'], FAST)
+    report = grade(sub, ['derivatives'], STEADY)
     first = report.exercises[0].first_failure.feedback
     assert report.score == 0 and first.summary == 'derivatives.py is a link: hand in the file itself', first
 
@@ -215,7 +216,7 @@ def test_a_child_is_started_by_the_thread_that_grades(tmp_path, monkeypatch):
         return real_start(self)
 
     monkeypatch.setattr(Sandbox, 'start', recording_start)
-    report = grade(make_submission(tmp_path), ['forward_ops'], FAST)
+    report = grade(make_submission(tmp_path), ['forward_ops'], STEADY)
     assert report.full_marks and started_in == [threading.get_ident()]
 
 
