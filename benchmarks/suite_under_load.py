@@ -1,11 +1,12 @@
-"""The test suite under CPU load: does it stay green when every core is busy with other work?
+"""The test suite under load: does it stay green when the CPU and the disk are busy with other work?
 
-Usage:  python benchmarks/suite_under_load.py [--runs 5] [--hogs N] [-- PYTEST ARGS]
+Usage:  python benchmarks/suite_under_load.py [--runs 5] [--hogs N] [--writers M] [-- PYTEST ARGS]
 
-Starts N processes that spin on the CPU (default: one per core, as `stress --cpu N` would), then
-runs `python -m pytest -q` RUNS times in a row while they spin, and prints each run's outcome and
-time. As a baseline measured in the same run (shared machines are noisy), the suite runs once first
-with no hogs, and each loaded run's time is quoted against it. It exits 1 if any run failed.
+Starts N processes that spin on the CPU (default: one per core, as `stress --cpu N` would) and M
+that keep writing and syncing a file (default 0, as `stress --hdd M` would), then runs
+`python -m pytest -q` RUNS times in a row while they work, and prints each run's outcome and time.
+As a baseline measured in the same run (shared machines are noisy), the suite runs once first with
+no load, and each loaded run's time is quoted against it. It exits 1 if any run failed.
 
 This is how the suite is shown not to be flaky: a test that depends on timing fails here first.
 """
@@ -17,6 +18,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +28,18 @@ ROOT = Path(__file__).resolve().parent.parent
 def spin() -> None:
     while True:
         pass
+
+
+def write(folder: str) -> None:
+    """Write 256 MB, sync it to disk, remove it, again and again: the page cache and the disk stay busy."""
+    block = bytes(1 << 20)
+    path = Path(folder) / f'writer-{os.getpid()}'
+    while True:
+        with open(path, 'wb') as f:
+            for _ in range(256):
+                f.write(block)
+            os.fsync(f.fileno())
+        path.unlink()
 
 
 def suite(extra: list[str]) -> tuple[bool, float, str]:
@@ -46,12 +60,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--runs', type=int, default=5, help='loaded runs in a row (default 5)')
     parser.add_argument('--hogs', type=int, default=os.cpu_count() or 2, help='spinning processes (default: one per core)')
+    parser.add_argument('--writers', type=int, default=0, help='processes writing to disk (default 0)')
     parser.add_argument('pytest_args', nargs='*', help='passed on to pytest, after --')
     args = parser.parse_args()
-    print(f'Python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.hogs} spinning processes', flush=True)
+    print(f'Python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.hogs} spinning processes, '
+          f'{args.writers} writing to disk', flush=True)
     ok, baseline, summary = suite(args.pytest_args)
     print(f'baseline, no load     {baseline:7.1f} s          {summary}', flush=True)
+    scratch = tempfile.TemporaryDirectory(prefix='suite-under-load-')
     hogs = [multiprocessing.Process(target=spin, daemon=True) for _ in range(args.hogs)]
+    hogs += [multiprocessing.Process(target=write, args=(scratch.name,), daemon=True) for _ in range(args.writers)]
     for hog in hogs:
         hog.start()
     green = ok
@@ -63,6 +81,8 @@ def main() -> None:
     finally:
         for hog in hogs:
             hog.kill()
+            hog.join()
+        scratch.cleanup()
     print('every run passed' if green else 'SOME RUNS FAILED')
     sys.exit(0 if green else 1)
 
