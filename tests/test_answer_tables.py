@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from grader.checking import reference
 from grader.checking.strategies import check_random_graphs
 from grader.checking.student import Student
-from grader.checks.training import LR, STEPS, replay, starting_weights
+from grader.checking.lecture_loop import LR, STEPS, replay, starting_weights
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -247,3 +247,26 @@ def test_summary_is_the_same_whatever_order_submissions_finish_in():
     assert nn_mistakes.index('a Neuron without its bias') < nn_mistakes.index("the MLP's last layer"), 'tied: by title'
     assert 'Isolation: uid for 4 submissions: the kernel isolated your code' in text
     assert 'mean 2.5/5' in text  # derivatives: two of four submissions earn 5
+
+
+
+def test_a_notebooks_feedback_points_at_the_line_of_its_cell(tmp_path):
+    """As in `grade check --notebook`: engine.py:N is line N of the cell, although the file graded has `import math`
+    carried from the set-up cell above its first line."""
+    import nbformat
+    klass = tmp_path / 'class'
+    klass.mkdir()
+    path = build_notebook(ROOT / 'solutions', klass / 'nina.ipynb')
+    nb = nbformat.read(path, as_version=4)
+    engine = next(c for c in nb.cells if 'file:engine.py' in c.metadata.get('tags', []))
+    assert engine.source.startswith('import math\n')
+    engine.source = engine.source[len('import math\n'):].replace('Value(self.data * other.data', 'Value(self.data * other.dat')
+    nb.cells.insert(1, nbformat.v4.new_code_cell('import math  # as in the lecture: imports at the top'))
+    nbformat.write(nb, path)
+    broken = next(i for i, line in enumerate(engine.source.splitlines(), 1) if 'other.dat,' in line)
+    run_batch(klass, tmp_path / 'out', jobs=1, limits=FAST)
+    report = json.loads((tmp_path / 'out' / 'nina.ipynb' / 'report.json').read_text())['report']
+    exercise = next(e for e in report['exercises'] if e['id'] == 'forward_ops')
+    where = {c['feedback']['where'] for c in exercise['checks'] if c['feedback']}
+    assert where == {f'engine.py:{broken}'}, where
+    assert f'[engine.py:{broken}]' in (tmp_path / 'out' / 'nina.ipynb' / 'feedback.txt').read_text()

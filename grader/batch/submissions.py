@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import os
 import tokenize
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.batch.walk import TooLarge, copy_files, walk
+
+if TYPE_CHECKING:
+    from grader.notebook.assemble import FileText
 
 
 class BatchError(Exception):
@@ -28,6 +32,7 @@ class Prepared:
     folder: Path | None
     reason: str = ''
     problems: tuple[str, ...] = ()  # how it was read (what a notebook lacked, what was left out), for the student
+    texts: dict[str, FileText] = field(default_factory=dict)  # a notebook's files: where each line came from
 
 
 def discover(root: Path) -> list[Entry]:
@@ -80,7 +85,7 @@ def _from_notebook(notebook: Path, target: Path) -> Prepared:
         return Prepared(None, str(e).replace(str(notebook), notebook.name))
     if not extracted.files:
         return Prepared(None, f'{notebook.name} has no exercise code: ' + '; '.join(extracted.problems))
-    return Prepared(extracted.folder, problems=tuple(extracted.problems))
+    return Prepared(extracted.folder, problems=tuple(extracted.problems), texts=extracted.texts)
 
 
 def _checked(folder: Path) -> Prepared:

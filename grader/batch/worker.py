@@ -16,6 +16,7 @@ from pathlib import Path
 import grader
 from grader.batch.reports import BadReport, Outcome, report_from_dict, unreadable_report
 from grader.batch.submissions import prepare
+from grader.notebook.locations import relocate
 from grader.sandbox.limits import Limits
 
 GRADER_ROOT = str(Path(grader.__file__).resolve().parent.parent)
@@ -134,6 +135,8 @@ class Workers:
             note = f"the grader failed: {reply.get('error')}"
             return Outcome(unreadable_report(name, note), note)
         report.submission = name
+        if prepared.texts:  # a notebook: feedback's engine.py:12 becomes the line of the cell, as in `grade check`
+            relocate(report, prepared.texts)
         return Outcome(report, problems=list(prepared.problems))
 
     def _ask(self, folder: Path) -> dict:

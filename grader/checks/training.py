@@ -6,30 +6,23 @@ a table of answers for them. Verdicts rest on the weights it ends with, and on l
 recomputes from them: never on the losses train() reports, which must only match the grader's own.
 """
 import math
-import random
 
 import pytest
 
 from grader.checking import CheckFailed, close, name
 from grader.checking.compare import shown
+from grader.checking.lecture_loop import (LR, MISTAKES, SHAPE, STEPS, flat, loss_of, reference_loss, replay,
+                                          starting_weights, trained)
 from grader.checking.model_pass import pass_differences
 from grader.feedback.misconceptions import MISCONCEPTIONS, UPDATE_LINE
 from grader.results import Feedback, NodeDiff
-from grader.sandbox.probe_functions import XS, YS, set_params, structure
+from grader.sandbox.probe_functions import XS, YS
 from micrograd_ref.engine import Value
-from micrograd_ref.nn import MLP
 
-STEPS, LR = 20, 0.1
-SHAPE = [[3] * 4, [4] * 4, [4]]  # the inputs of each neuron of MLP(3, [4, 4, 1])
 YPRED = [0.8, -0.5, -0.9, 0.3]
 SET_UP = 'model = MLP(3, [4, 4, 1])   # the grader then sets its weights (seed {seed})\n'
 LOOP = SET_UP + f'losses = train(model, xs, ys, steps={STEPS}, lr={LR})'
 ONE_PASS = SET_UP + 'for x in xs:\n    model(x).backward()   # one pass, no training'
-
-
-def reference_loss(ypred, mean=False):
-    loss = sum((yout - ygt) ** 2 for ygt, yout in zip(YS, ypred))
-    return loss * (1 / len(ypred)) if mean else loss
 
 
 def test_mse_loss(student):
@@ -51,12 +44,6 @@ def test_mse_loss(student):
         raise CheckFailed(feedback)
 
 
-def starting_weights(seed):
-    """The weights MLP(3, [4, 4, 1]) draws after random.seed(seed), by position."""
-    rng = random.Random(seed)
-    return [[[rng.uniform(-1, 1) for _ in range(nin + 1)] for nin in layer] for layer in SHAPE]
-
-
 def fresh_seed(student, label, converging=False):
     """A seed the submission cannot know in advance; converging: one the lecture's loop gets below 0.1 from."""
     for k in range(100):  # about 98% of starts converge
@@ -64,40 +51,6 @@ def fresh_seed(student, label, converging=False):
         if not converging or loss_of(replay(starting_weights(seed))[1]) < 0.1:
             return seed
     return 3  # converges, and 100 misses in a row have odds below 1e-150
-
-
-def model_with(weights):
-    model = MLP(3, [4, 4, 1])
-    set_params(structure(model), weights)
-    return model
-
-
-def loss_of(weights):
-    """The lecture's loss of the model with these weights, computed by the reference engine."""
-    return reference_loss([model_with(weights)(x) for x in XS]).data
-
-
-def replay(initial, zero_grad=True, sign=-1.0, mean=False, update=True):
-    """The lecture's loop on the reference engine: each step's loss, and the weights it ends with."""
-    model = model_with(initial)
-    losses = []
-    for _ in range(STEPS):
-        loss = reference_loss([model(x) for x in XS], mean)
-        if zero_grad:
-            model.zero_grad()
-        loss.backward()
-        for p in model.parameters() if update else []:
-            p.data += sign * LR * p.grad
-        losses.append(loss.data)
-    return losses, [[[p.data for p in n] for n in layer] for layer in structure(model)]
-
-
-MISTAKES = [('no_zero_grad', {'zero_grad': False}), ('wrong_update_sign', {'sign': 1.0}),
-            ('loss_is_mean', {'mean': True}), ('zero_grad_after_backward', {'update': False})]
-
-
-def flat(weights):
-    return [w for layer in weights for n in layer for w in n]
 
 
 def run_training(student, seed):
@@ -190,11 +143,6 @@ def unchanged(student, feedback):
         return name(feedback, 'zero_grad_after_backward', student.locate('train', 'train', 'zero_grad_after_backward'))
     feedback.hint = 'Each step: forward, zero_grad, backward, then p.data += -lr * p.grad.'
     return feedback
-
-
-def trained(initial, final):
-    """The final weights are what a real loop gives from this start: the lecture's, or a known variant of it."""
-    return any(all(map(close, flat(replay(initial, **how)[1]), flat(final))) for how in [{}] + [h for _, h in MISTAKES])
 
 
 @pytest.mark.parametrize('start', [1, 2])
