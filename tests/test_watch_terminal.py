@@ -164,3 +164,24 @@ def test_ctrl_c_while_grading_quits_cleanly_and_leaves_nothing(tmp_path):
     alive = [pid for pid in helpers if Path(f'/proc/{pid}').exists()
              and 'zombie' not in Path(f'/proc/{pid}/status').read_text()]
     assert not alive, 'a grading process or its sandbox outlived the watch'
+
+
+def test_ctrl_c_stops_the_watch_between_two_steps_and_a_second_one_at_once():
+    """The first Ctrl-C only sets the stop event, so no KeyboardInterrupt lands inside a step (with a lock
+    taken, say); a second one interrupts at once; the handler before the watch is put back after it."""
+    from grader.commands.watch import _ctrl_c_sets
+
+    before = signal.getsignal(signal.SIGINT)
+    stop = threading.Event()
+    interrupted = False
+    with _ctrl_c_sets(stop):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler runs in the main thread at its next step
+        assert stop.is_set()
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+        except KeyboardInterrupt:
+            interrupted = True
+    assert interrupted, 'a second Ctrl-C must interrupt at once'
+    assert signal.getsignal(signal.SIGINT) is before
