@@ -249,7 +249,6 @@ def test_summary_is_the_same_whatever_order_submissions_finish_in():
     assert 'mean 2.5/5' in text  # derivatives: two of four submissions earn 5
 
 
-
 def test_a_notebooks_feedback_points_at_the_line_of_its_cell(tmp_path):
     """As in `grade check --notebook`: engine.py:N is line N of the cell, although the file graded has `import math`
     carried from the set-up cell above its first line."""
